@@ -52,10 +52,11 @@ class Model:
 
     def __init__(self, release: str, text: str) -> None:
         header, *lines = text.splitlines()
-        if header.rpartition(" ")[0] != f"{_FORMAT} {release}":
+        expected, _, version = header.rpartition(" ")
+        if expected != f"{_FORMAT} {release}":
             raise ValueError(f"model data for {release}: unexpected header {header!r}")
         self.release = release
-        self.fhir_version = header.rpartition(" ")[2]
+        self.fhir_version = version
         self._lock = threading.RLock()
         # Tuples many elements share: target name lists, and choice (key, type) pairs.
         self._targets: dict[str, tuple[str, ...]] = {}
@@ -63,11 +64,10 @@ class Model:
         self._profiles: dict[str, str] = {}
         self._types: dict[str, TypeInfo] = {}
         links = []
-        intern = sys.intern
         for line in lines:
             if line.startswith("P "):
                 _, base, key = line.split(" ", 2)
-                self._profiles[key] = intern(base)
+                self._profiles[key] = sys.intern(base)
                 continue
             _, name, kind, abstract, base, system, interfaces, raw = line.split(" ")
             t = TypeInfo(
@@ -91,7 +91,10 @@ class Model:
         return f"<Model {self.release} (FHIR {self.fhir_version})>"
 
     def type(self, name: str) -> TypeInfo | None:
-        """A type by name: `Patient`, `FHIR.Patient`, `Patient.contact`, `System.String`, `String`."""
+        """A type by name: `Patient`, `FHIR.Patient`, `Patient.contact`, `System.String`, `String`.
+
+        None if no type has that name.
+        """
         found = self._types.get(name)
         if found is not None:
             return found
@@ -175,7 +178,7 @@ class Model:
             key = name + code[0].upper() + code[1:]
             pair = self._pairs.get(key)
             if pair is None:
-                pair = self._pairs[key] = (sys.intern(key), self._types[code])
+                pair = self._pairs[key] = (key, self._types[code])
             choices.append(pair)
         return ElementInfo(name, owner, int(low), is_list, None, tuple(choices), target_names)
 

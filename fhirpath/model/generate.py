@@ -33,7 +33,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 FORMAT = "fhirpath-model 1"
@@ -69,9 +69,9 @@ class Type:
     kind: str
     abstract: bool
     base: str | None
+    elements: list[Element] | None  # None: exactly the base's (a constraint)
     system: str | None = None
     interfaces: tuple[str, ...] = ()
-    elements: list[Element] | None = field(default_factory=list)  # None: the base's
 
 
 def read_definitions(folder: Path, stem: str) -> list[dict]:
@@ -148,15 +148,15 @@ def specialisation_types(sd: dict) -> list[Type]:
         kind=KINDS[sd["kind"]],
         abstract=sd["abstract"],
         base=last_segment(sd["baseDefinition"]) if sd.get("baseDefinition") else None,
+        elements=own_elements(root),
         system=system,
         interfaces=interfaces,
-        elements=own_elements(root),
     )
     types = [main]
     for el in elements[1:]:
         if el["path"] in backbone_paths:
             (code,) = (t["code"] for t in el["type"])
-            types.append(Type(el["path"], "backbone", False, code, elements=own_elements(el["path"])))
+            types.append(Type(el["path"], "backbone", False, code, own_elements(el["path"])))
     return types
 
 
@@ -203,7 +203,7 @@ def build(folder: Path) -> tuple[str, dict[str, Type], dict[str, str]]:
     found: list[Type] = []
     for sd in sorted(definitions, key=lambda sd: sd["name"]):
         if sd.get("derivation") == "constraint":
-            found.append(Type(sd["name"], KINDS[sd["kind"]], sd["abstract"], sd["type"], elements=None))
+            found.append(Type(sd["name"], KINDS[sd["kind"]], sd["abstract"], sd["type"], None))
         else:
             found.extend(specialisation_types(sd))
     types = {t.name: t for t in found}
@@ -242,16 +242,16 @@ def profile_map(constraints: list[dict], types: dict[str, Type]) -> dict[str, st
 
 
 def elements_field(t: Type, types: dict[str, Type]) -> str:
+    """The `elements` field: `=`, `-`, or records that name unchanged inherited elements only."""
     base = types.get(t.base or "")
-    if t.elements is None:
-        return "="
-    inherited = {e.name: e for e in resolved_elements(base, types)} if base else {}
-    if base is not None and t.elements == resolved_elements(base, types):
+    inherited = resolved_elements(base, types) if base is not None else []
+    if t.elements is None or (base is not None and t.elements == inherited):
         return "="
     if not t.elements:
         return "-"
+    by_name = {e.name: e for e in inherited}
     return ";".join(
-        e.name.removesuffix("[x]") if inherited.get(e.name) == e else e.record() for e in t.elements
+        e.name.removesuffix("[x]") if by_name.get(e.name) == e else e.record() for e in t.elements
     )
 
 
@@ -296,8 +296,12 @@ def default_shared() -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m fhirpath.model.generate", description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path, default=default_shared(), help="the shared fixtures folder")
+    parser = argparse.ArgumentParser(
+        prog="python -m fhirpath.model.generate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--shared", type=Path, default=default_shared(), help="the shared fixtures folder"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "data")
     args = parser.parse_args(argv)
     for path in generate(args.shared, args.out):

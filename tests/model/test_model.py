@@ -45,7 +45,8 @@ def test_load_model_rejects_an_unknown_release():
 def test_resource_complex_and_primitive_types_are_found_by_name(release):
     m = load_model(release)
     patient, human_name, string = m.type("Patient"), m.type("HumanName"), m.type("string")
-    assert (patient.kind, patient.namespace, patient.qualified) == ("resource", "FHIR", "FHIR.Patient")
+    assert (patient.kind, patient.namespace) == ("resource", "FHIR")
+    assert patient.qualified == "FHIR.Patient"
     assert human_name.kind == "complex"
     assert string.kind == "primitive"
     assert not patient.abstract
@@ -117,7 +118,8 @@ def test_an_element_knows_its_cardinality_and_type(r4):
 def test_elements_are_listed_in_definition_order_with_inherited_ones_first(r4):
     names = [e.name for e in r4.type("Patient").elements()]
     assert names[:8] == [
-        "id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension"
+        "id", "meta", "implicitRules", "language", "text", "contained", "extension",
+        "modifierExtension",
     ]
     assert names[8:11] == ["identifier", "active", "name"]
     assert "deceased" in names and "link" in names
@@ -211,7 +213,8 @@ def test_backbone_elements_inside_data_types_may_derive_from_element(r4, r5):
 
 
 def test_backbone_elements_nest_to_any_depth(r4):
-    rule_source = r4.type("StructureMap").element("group").type.element("rule").type.element("source")
+    rule = r4.type("StructureMap").element("group").type.element("rule").type
+    rule_source = rule.element("source")
     assert rule_source.type is r4.type("StructureMap.group.rule.source")
 
 
@@ -386,26 +389,29 @@ def test_quantity_constraints_are_quantities_with_its_elements(release, name):
     assert constraint.element("value") is quantity.element("value")
 
 
+CORE = "http://hl7.org/fhir/StructureDefinition/"
+
+
 def test_profile_base_maps_r4_profiles_to_the_type_they_constrain(r4):
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/vitalsigns") is r4.type("Observation")
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/bp") is r4.type("Observation")
+    assert r4.profile_base(CORE + "vitalsigns") is r4.type("Observation")
+    assert r4.profile_base(CORE + "bp") is r4.type("Observation")
     assert r4.profile_base("observation-bmi") is r4.type("Observation")  # by name
     assert r4.profile_base("lipidprofile") is r4.type("DiagnosticReport")  # by id
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/SimpleQuantity") is r4.type("Quantity")
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/shareablevalueset") is r4.type("ValueSet")
+    assert r4.profile_base(CORE + "SimpleQuantity") is r4.type("Quantity")
+    assert r4.profile_base(CORE + "shareablevalueset") is r4.type("ValueSet")
 
 
 def test_profile_base_of_a_core_type_url_is_that_type(r4, r5):
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/Patient") is r4.type("Patient")
-    assert r5.profile_base("http://hl7.org/fhir/StructureDefinition/MoneyQuantity") is r5.type("Quantity")
+    assert r4.profile_base(CORE + "Patient") is r4.type("Patient")
+    assert r5.profile_base(CORE + "MoneyQuantity") is r5.type("Quantity")
 
 
 def test_profile_base_of_anything_else_is_none(r4, r5):
     assert r4.profile_base("http://example.org/StructureDefinition/mine") is None
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/Nothing") is None
-    assert r4.profile_base("http://hl7.org/fhir/StructureDefinition/Patient.contact") is None
+    assert r4.profile_base(CORE + "Nothing") is None
+    assert r4.profile_base(CORE + "Patient.contact") is None
     assert r4.profile_base("Example Lipid Profile") is None  # names two different bases
-    assert r5.profile_base("http://hl7.org/fhir/StructureDefinition/vitalsigns") is None
+    assert r5.profile_base(CORE + "vitalsigns") is None
 
 
 # --- child_by_key -------------------------------------------------------------------

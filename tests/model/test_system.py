@@ -11,7 +11,9 @@ from fhirpath.model import (
     system_type,
 )
 
-NAMES = ["Any", "Boolean", "String", "Integer", "Long", "Decimal", "Date", "DateTime", "Time", "Quantity"]
+NAMES = [
+    "Any", "Boolean", "String", "Integer", "Long", "Decimal", "Date", "DateTime", "Time", "Quantity"
+]
 
 
 def test_system_types_are_the_ten_of_the_spec():
@@ -21,7 +23,8 @@ def test_system_types_are_the_ten_of_the_spec():
 @pytest.mark.parametrize("name", NAMES[1:])
 def test_every_system_type_derives_from_any(name):
     t = SYSTEM_TYPES[name]
-    assert (t.name, t.namespace, t.qualified, t.kind) == (name, "System", f"System.{name}", "system")
+    assert (t.name, t.namespace, t.kind) == (name, "System", "system")
+    assert t.qualified == f"System.{name}"
     assert t.base is SYSTEM_TYPES["Any"]
     assert t.is_subtype_of("System.Any") and t.is_subtype_of(t)
     assert t.ancestors == frozenset({f"System.{name}", "System.Any"})
