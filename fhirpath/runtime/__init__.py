@@ -1,0 +1,1 @@
+"""Runtime values and evaluation state: collections, element views, temporal and quantity values."""
