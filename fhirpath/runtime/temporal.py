@@ -25,7 +25,6 @@ from decimal import Decimal
 from enum import IntEnum
 from fractions import Fraction
 from functools import lru_cache
-from typing import Union
 
 from fhirpath.errors import FHIRPathEvaluationError
 
@@ -251,7 +250,9 @@ def _parse_datetime(text: str, *, bare_t: bool) -> DateTime:
     return _new_datetime(parts, fraction, tz, zulu)
 
 
+@lru_cache(maxsize=64)
 def _parse_offset(text: str | None) -> tuple[int | None, bool]:
+    """(minutes, written as 'Z'); cached because real data uses a handful of offsets."""
     if text is None:
         return None, False
     if text == "Z":
@@ -272,28 +273,33 @@ def _parse_time(text: str) -> Time:
     return _new_time(_time_parts(int(hour), _int(minute), _int(second), fraction), fraction)
 
 
-def _date_text(parts: tuple[int, ...]) -> str:
-    if len(parts) == 3:
-        return f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"
-    if len(parts) == 2:
-        return f"{parts[0]:04d}-{parts[1]:02d}"
-    return f"{parts[0]:04d}"
+# One format per number of fields (the nanoseconds field prints as the written digits).
+_DATETIME_FORMATS = (
+    "%04d",
+    "%04d-%02d",
+    "%04d-%02d-%02d",
+    "%04d-%02d-%02dT%02d",
+    "%04d-%02d-%02dT%02d:%02d",
+    "%04d-%02d-%02dT%02d:%02d:%02d",
+)
+_TIME_FORMATS = ("%02d", "%02d:%02d", "%02d:%02d:%02d")
+
+
+def _datetime_text(parts: tuple[int, ...], frac: str | None) -> str:
+    """Date and time fields without offset: ``2015-02-04T14:34:28.123``."""
+    if len(parts) == 7:
+        return _DATETIME_FORMATS[5] % parts[:6] + "." + frac
+    return _DATETIME_FORMATS[len(parts) - 1] % parts
 
 
 def _time_text(parts: tuple[int, ...], frac: str | None) -> str:
-    text = f"{parts[0]:02d}"
-    if len(parts) > 1:
-        text += f":{parts[1]:02d}"
-        if len(parts) > 2:
-            text += f":{parts[2]:02d}"
-            if len(parts) > 3:
-                text += "." + frac
-    return text
+    if len(parts) == 4:
+        return _TIME_FORMATS[2] % parts[:3] + "." + frac
+    return _TIME_FORMATS[len(parts) - 1] % parts
 
 
-def _offset_text(tz: int | None, zulu: bool) -> str:
-    if tz is None:
-        return ""
+@lru_cache(maxsize=64)
+def _offset_text(tz: int, zulu: bool) -> str:
     if zulu:
         return "Z"
     hours, minutes = divmod(abs(tz), 60)
@@ -323,9 +329,6 @@ class Temporal:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.literal()}>"
-
-    def literal(self) -> str:  # pragma: no cover - every subclass overrides
-        raise NotImplementedError
 
 
 class Date(Temporal):
@@ -374,10 +377,10 @@ class Date(Temporal):
         return self._parts[2] if len(self._parts) > 2 else None
 
     def __str__(self) -> str:
-        return _date_text(self._parts)
+        return _DATETIME_FORMATS[len(self._parts) - 1] % self._parts
 
     def literal(self) -> str:
-        return "@" + _date_text(self._parts)
+        return "@" + _DATETIME_FORMATS[len(self._parts) - 1] % self._parts
 
 
 class DateTime(Temporal):
@@ -485,18 +488,14 @@ class DateTime(Temporal):
         return self._parts[5] if len(self._parts) > 5 else None
 
     def __str__(self) -> str:
-        parts = self._parts
-        text = _date_text(parts[:3])
-        if len(parts) > 3:
-            text += "T" + _time_text(parts[3:], self._frac) + _offset_text(self._tz, self._zulu)
-        return text
+        text = _datetime_text(self._parts, self._frac)
+        return text if self._tz is None else text + _offset_text(self._tz, self._zulu)
 
     def literal(self) -> str:
-        parts = self._parts
-        text = "@" + _date_text(parts[:3]) + "T"
-        if len(parts) > 3:
-            text += _time_text(parts[3:], self._frac) + _offset_text(self._tz, self._zulu)
-        return text
+        """The literal keeps the 'T' of a date-only DateTime (``@2015T``)."""
+        if len(self._parts) <= 3:
+            return "@" + _DATETIME_FORMATS[len(self._parts) - 1] % self._parts + "T"
+        return "@" + str(self)
 
 
 class Time(Temporal):
@@ -555,7 +554,7 @@ class Time(Temporal):
         return "@T" + _time_text(self._parts, self._frac)
 
 
-AnyTemporal = Union[Date, DateTime, Time]
+AnyTemporal = Date | DateTime | Time
 
 
 def _operand_error(message: str) -> FHIRPathEvaluationError:
@@ -1063,7 +1062,8 @@ def duration(a: AnyTemporal, b: AnyTemporal, unit: str) -> int | None:
 def difference(a: AnyTemporal, b: AnyTemporal, unit: str) -> int | None:
     """difference(): `unit` boundaries crossed from `a` to `b` (weeks start on Sunday).
 
-    None when either value is less precise than `unit`.
+    None when either value is less precise than `unit`. Offsets are normalised
+    for hour and finer when both values have one.
     """
     operands = _interval_operands(a, b, unit)
     if operands is None:
@@ -1127,6 +1127,7 @@ _MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )
+_MONTH_ABBREVIATIONS = tuple(name[:3] for name in _MONTH_NAMES)
 
 # (letter, run length) -> (field, regex). 'z' (zone names) is not supported.
 _FORMAT_CODES = {
@@ -1193,13 +1194,12 @@ def _match_format(text: str, fmt: str) -> tuple | None:
     else:
         return None
     month = _int(found.get("month"))
-    for key, length in (("month_abbr", 3), ("month_name", None)):
+    for key, names in (("month_abbr", _MONTH_ABBREVIATIONS), ("month_name", _MONTH_NAMES)):
         if key in found:
-            name = found[key].lower()
-            matches = [i for i, full in enumerate(_MONTH_NAMES, 1) if (full[:3] if length else full) == name]
-            if not matches:
+            name = found[key].lower()  # English names only; the spec leaves locales open
+            if name not in names:
                 return None
-            month = matches[0]
+            month = names.index(name) + 1
     hour = _int(found.get("hour"))
     if "hour12" in found:
         hour = int(found["hour12"])
