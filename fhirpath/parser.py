@@ -1,0 +1,602 @@
+"""Text to syntax tree: lark's LALR(1) parser with an internal transformer.
+
+No parse tree is built: lark calls the `_Builder` callbacks as it reduces, and
+they make pooled `fhirpath.ast` nodes directly. Lark is imported, and the parser
+built, on the first parse only. This is the one module that sees lark's
+exceptions; each becomes a `FHIRPathSyntaxError` with a position and words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import threading
+from decimal import Decimal
+
+from fhirpath import ast
+from fhirpath.ast import NODE_POOL
+from fhirpath.errors import FHIRPathSyntaxError
+
+GRAMMAR_PATH = os.path.join(os.path.dirname(__file__), "fhirpath.lark")
+#: lark's LALR tables for the grammar, serialised by `write_tables` (plain data only)
+TABLES_PATH = os.path.join(os.path.dirname(__file__), "fhirpath.lark.tables")
+_LARK_OPTIONS = {"parser": "lalr", "lexer": "basic", "maybe_placeholders": True}
+
+#: default limits; the API lets callers tighten or relax them
+MAX_LENGTH = 100_000
+MAX_DEPTH = 200
+
+_build_lock = threading.Lock()
+_lark = None
+
+
+def parse(text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> ast.Node:
+    """Parse FHIRPath ``text`` into a syntax tree (positions relative; see `fhirpath.ast`)."""
+    return parse_located(text, max_length=max_length, max_depth=max_depth)[0]
+
+
+def parse_located(
+    text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH
+) -> tuple[ast.Node, int]:
+    """Parse ``text``; return the tree and the absolute offset where its extent starts."""
+    if not isinstance(text, str):
+        raise TypeError(f"a FHIRPath expression is a str, not {type(text).__name__}")
+    if len(text) > max_length:
+        raise FHIRPathSyntaxError(
+            f"expression is {len(text)} characters long; the limit is {max_length}",
+            code="expression-too-long", start=max_length, end=len(text), expression=text,
+        )
+    parser = _lark or _build()
+    try:
+        node, start, _end, nesting = parser.parse(text)
+    except FHIRPathSyntaxError as error:
+        error.expression = text
+        raise
+    except Exception as error:
+        from lark.exceptions import UnexpectedInput
+
+        if not isinstance(error, UnexpectedInput):
+            raise  # a bug of ours: let it show
+        raise _translate(error, text) from None
+    if nesting > max_depth:
+        raise _too_deep(node, start, max_depth, text)
+    return node, start
+
+
+def _build():
+    """Load the committed tables (fast), or build from the grammar when they are stale."""
+    global _lark
+    with _build_lock:
+        if _lark is None:
+            from lark import Lark
+
+            grammar = _read(GRAMMAR_PATH).decode("utf-8")
+            tables = _load_tables(hashlib.sha256(grammar.encode("utf-8")).hexdigest())
+            if tables is not None:
+                try:
+                    _lark = Lark._load_from_dict(tables["data"], tables["memo"], transformer=_Builder())
+                except Exception:  # tables from an incompatible lark: build instead
+                    _lark = None
+            if _lark is None:
+                _lark = Lark(grammar, transformer=_Builder(), **_LARK_OPTIONS)
+            _lark.parser.lexer = _Lexer(_lark.lexer_conf)
+            _share_actions(_lark)
+    return _lark
+
+
+def _share_actions(parser) -> None:
+    """Make equal (action, argument) pairs of the LALR table one tuple: lark builds a
+    tuple per table entry, 3,215 of them for 216 distinct actions (~170 KB)."""
+    states = getattr(getattr(parser.parser.parser, "_parse_table", None), "states", None)
+    if not isinstance(states, dict):
+        return  # another lark version: sharing is only an optimisation
+    canonical: dict = {}
+    for actions in states.values():
+        for terminal, action in actions.items():
+            actions[terminal] = canonical.setdefault(action, action)
+
+
+class _Lexer:
+    """A lark lexer over lark's own terminal definitions, twice as fast as lark's.
+
+    One master regex tries the terminals in lark's order; words that the IDENTIFIER
+    pattern also matches (``and``, ``is``...) are looked up after an identifier
+    match, which is how lark keeps ``android`` one identifier."""
+
+    def __init__(self, lexer_conf) -> None:
+        import re
+
+        from lark.lexer import Token
+
+        self._token = Token
+        terminals = list(lexer_conf.terminals)
+        patterns = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals}
+        self._keywords = {}
+        scanned = []
+        for t in terminals:
+            if t.pattern.type == "str":
+                owner = [n for n, p in patterns.items() if n != t.name and p.fullmatch(t.pattern.value)]
+                if owner:
+                    self._keywords[t.pattern.value] = t.name
+                    continue
+            scanned.append(t)
+        scanned.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        self._master = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in scanned))
+        self._ignore = frozenset(lexer_conf.ignore)
+
+    def lex(self, lexer_state, parser_state):
+        text = getattr(lexer_state.text, "text", lexer_state.text)  # lark >= 1.2 passes a TextSlice
+        match, keywords, ignore, token = self._master.match, self._keywords, self._ignore, self._token
+        at, end = 0, len(text)
+        while at < end:
+            found = match(text, at)
+            if found is None:
+                raise _bad_character(at, text)
+            kind, stop = found.lastgroup, found.end()
+            if kind not in ignore:
+                value = found.group()
+                if kind == "IDENTIFIER":
+                    kind = keywords.get(value, kind)
+                yield token(kind, value, at, None, None, None, None, stop)
+            at = stop
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+class _DataOnlyUnpickler(pickle.Unpickler):
+    """The tables are dicts, lists, tuples, str, int, bool and None: refuse anything else."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"unexpected object {module}.{name} in parser tables")
+
+
+def _load_tables(grammar_sha256: str) -> dict | None:
+    try:
+        tables = _DataOnlyUnpickler(io.BytesIO(_read(TABLES_PATH))).load()
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    return tables if tables.get("grammar_sha256") == grammar_sha256 else None
+
+
+def serialise_tables() -> bytes:
+    """lark's LALR tables for the current grammar, as pickle bytes of plain data.
+
+    (Not byte-for-byte reproducible: lark numbers terminals in set order.)"""
+    import lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    grammar = _read(GRAMMAR_PATH).decode("utf-8")
+    data, memo = lark.Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
+    tables = {
+        "grammar_sha256": hashlib.sha256(grammar.encode("utf-8")).hexdigest(),
+        "lark_version": lark.__version__,
+        "data": data,
+        "memo": memo,
+    }
+    return pickle.dumps(tables, protocol=4)
+
+
+def write_tables() -> None:
+    """Regenerate fhirpath.lark.tables after editing the grammar: python -m fhirpath.parser"""
+    with open(TABLES_PATH, "wb") as file:
+        file.write(serialise_tables())
+
+
+# ---- the internal transformer -------------------------------------------------------
+# Every callback returns a "located" tuple (node, start, end, depth): the node, the
+# absolute extent of its text, and its nesting depth. Tokens carry start_pos/end_pos.
+
+_ESCAPED = {"'": "'", '"': '"', "`": "`", "\\": "\\", "/": "/", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def unescape(token) -> str:
+    """The text between a token's delimiters, escapes resolved (surrogate pairs joined)."""
+    raw = token[1:-1]
+    if "\\" not in raw:
+        return raw
+    out = []
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = raw[i + 1]  # the token regex guarantees a character after '\'
+        if nxt in _ESCAPED:
+            out.append(_ESCAPED[nxt])
+            i += 2
+        elif nxt == "u" and _is_hex4(raw, i + 2):
+            out.append(chr(int(raw[i + 2 : i + 6], 16)))
+            i += 6
+        else:
+            at = token.start_pos + 1 + i
+            raise FHIRPathSyntaxError(
+                f"invalid escape sequence '\\{nxt}'", code="invalid-escape", start=at, end=at + 2
+            )
+    return "".join(out).encode("utf-16", "surrogatepass").decode("utf-16")
+
+
+def _is_hex4(text: str, at: int) -> bool:
+    digits = text[at : at + 4]
+    return len(digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in digits)
+
+
+def _name(token) -> tuple[str, int, int]:
+    """(name, start, end) of an identifier token; a ``%'string'`` variable name too."""
+    name = unescape(token) if token.type in ("DELIMITED_IDENTIFIER", "STRING") else str(token)
+    return name, token.start_pos, token.end_pos
+
+
+_pooled = NODE_POOL.make
+
+
+def _leaf(cls, value, token_start: int, token_end: int):
+    node = _pooled((cls, value, token_end - token_start), cls, value, 0, token_end - token_start)
+    return node, token_start, token_end, 1
+
+
+def _literal(kind: str, value, unit, start: int, end: int):
+    size = end - start
+    keyed = str(value) if isinstance(value, Decimal) else value
+    node = _pooled((ast.Literal, kind, keyed, unit, size), ast.Literal, kind, value, unit, 0, size)
+    return node, start, end, 1
+
+
+def _token_literal(kind: str, convert):
+    def callback(self, children):
+        token = children[0]
+        return _literal(kind, convert(token), None, token.start_pos, token.end_pos)
+
+    return callback
+
+
+class _Builder:
+    """Lark callbacks, one per rule or alias of fhirpath.lark."""
+
+    # -- names ---------------------------------------------------------------------
+
+    def qualified_identifier(self, children):
+        names = [_name(child) for child in children if child.type != "DOT"]
+        return ".".join(name for name, _, _ in names), names[0][1], names[-1][2]
+
+    # -- terms ---------------------------------------------------------------------
+
+    def name(self, children):
+        name, start, end = _name(children[0])
+        return _leaf(ast.Identifier, name, start, end)
+
+    def special(self, children):
+        token = children[0]
+        return _leaf(ast.Special, str(token), token.start_pos, token.end_pos)
+
+    def variable(self, children):
+        percent, what = children
+        name, _, end = _name(what)
+        start = percent.start_pos
+        return _leaf(ast.Variable, name, start, end)
+
+    def function(self, children):
+        identifier, _, arguments, rpar = children
+        name, start, _ = _name(identifier)
+        return _call(None, name, arguments or (), start, start, rpar.end_pos)
+
+    def parenthesized(self, children):
+        return children[1]
+
+    # -- postfix -------------------------------------------------------------------
+
+    def member(self, children):
+        target, _, identifier = children
+        name, name_start, name_end = _name(identifier)
+        node, t_start, _, nesting = target
+        base = t_start
+        start, end = name_start - base, name_end - base
+        built = _pooled((ast.Member, id(node), name, start, end), ast.Member, node, name, start, end)
+        return built, base, name_end, nesting + 1
+
+    def method(self, children):
+        target, _, identifier, _, arguments, rpar = children
+        name, name_start, _ = _name(identifier)
+        return _call(target, name, arguments or (), target[1], name_start, rpar.end_pos)
+
+    def index(self, children):
+        (target, base, _, t_depth), lsqb, (index, i_start, _, i_depth), rsqb = children
+        start, end, index_at = lsqb.start_pos - base, rsqb.end_pos - base, i_start - base
+        node = _pooled(
+            (ast.Index, id(target), id(index), index_at, start, end),
+            ast.Index, target, index, index_at, start, end,
+        )
+        return node, base, rsqb.end_pos, max(t_depth, i_depth) + 1
+
+    def instance(self, children):
+        (target, base, _, _), _, selectors, rbrace = children
+        type_name = _dotted_name(target)
+        if type_name is None:
+            raise FHIRPathSyntaxError(
+                "expected a type name before '{'", code="unexpected-token",
+                start=base, end=base + target.end,
+            )
+        names = tuple(name for name, _ in selectors)
+        values = tuple(value[0] for _, value in selectors)
+        values_at = tuple(value[1] - base for _, value in selectors)
+        nesting = max((value[3] for _, value in selectors), default=0) + 1
+        end = rbrace.end_pos - base
+        node = _pooled(
+            (ast.Instance, type_name, names, tuple(map(id, values)), values_at, end),
+            ast.Instance, type_name, names, values, values_at, 0, end,
+        )
+        return node, base, rbrace.end_pos, nesting
+
+    def element_selectors(self, children):
+        return [child for child in children if isinstance(child, tuple)]
+
+    def element_selector(self, children):
+        identifier, _, value = children
+        return _name(identifier)[0], value
+
+    def arguments(self, children):
+        return [child for child in children if isinstance(child, tuple)]
+
+    def sort_key(self, children):
+        (key, base, _, nesting), keyword = children
+        start, end = keyword.start_pos - base, keyword.end_pos - base
+        descending = keyword == "desc"
+        node = _pooled((ast.SortKey, id(key), descending, start, end), ast.SortKey, key, descending, start, end)
+        return node, base, keyword.end_pos, nesting + 1
+
+    # -- operators -----------------------------------------------------------------
+
+    def chain(self, children):
+        """``operand (op operand | is/as Type)+`` to a tree, by precedence climbing."""
+        operands = [children[0]]
+        pending = []  # operator tokens still waiting for their right operand to complete
+        for i in range(1, len(children), 2):
+            op, follower = children[i], children[i + 1]
+            level = _PRECEDENCE[op]
+            while pending and _PRECEDENCE[pending[-1]] >= level:  # left-associative
+                right = operands.pop()
+                operands.append(_binary(operands.pop(), pending.pop(), right))
+            if op.type in ("IS", "AS"):
+                operands.append(_type_op(operands.pop(), op, follower))
+            else:
+                pending.append(op)
+                operands.append(follower)
+        while pending:
+            right = operands.pop()
+            operands.append(_binary(operands.pop(), pending.pop(), right))
+        return operands[0]
+
+    def unary(self, children):
+        op, (operand, o_start, o_end, nesting) = children
+        operator, base = str(op), op.start_pos
+        operand_at, end = o_start - base, op.end_pos - base
+        node = _pooled(
+            (ast.Unary, operator, id(operand), operand_at, end),
+            ast.Unary, operator, operand, operand_at, 0, end,
+        )
+        return node, base, o_end, nesting + 1
+
+    # -- literals ------------------------------------------------------------------
+
+    def empty(self, children):
+        lbrace, rbrace = children
+        return _literal("empty", None, None, lbrace.start_pos, rbrace.end_pos)
+
+    boolean = _token_literal("boolean", lambda token: token == "true")
+    string = _token_literal("string", unescape)
+    integer = _token_literal("integer", int)
+    decimal = _token_literal("decimal", Decimal)
+    long = _token_literal("long", lambda token: int(token[:-1]))
+
+    def temporal(self, children):
+        token = children[0]
+        text = token[1:]
+        kind = "time" if text[0] == "T" else "datetime" if "T" in text else "date"
+        return _literal(kind, text, None, token.start_pos, token.end_pos)
+
+    def quantity(self, children):
+        number, unit = children
+        if unit.type == "STRING":
+            unit_text = unescape(unit)
+        elif unit in ast.CALENDAR_UNITS:
+            unit_text = str(unit)
+        else:
+            raise FHIRPathSyntaxError(
+                f"expected a unit after a number ('mg' or a calendar unit such as days), found '{unit}'",
+                code="unexpected-token", start=unit.start_pos, end=unit.end_pos,
+            )
+        return _literal("quantity", Decimal(number), unit_text, number.start_pos, unit.end_pos)
+
+
+_PRECEDENCE = ast.PRECEDENCE
+
+
+def _binary(left, op, right):
+    (left_node, base, _, l_depth), (right_node, r_start, r_end, r_depth) = left, right
+    operator = str(op)
+    right_at, start, end = r_start - base, op.start_pos - base, op.end_pos - base
+    node = _pooled(
+        (ast.Binary, operator, id(left_node), id(right_node), right_at, start, end),
+        ast.Binary, operator, left_node, right_node, right_at, start, end,
+    )
+    return node, base, r_end, max(l_depth, r_depth) + 1
+
+
+def _type_op(target, op, type_name):
+    (target_node, base, _, nesting), (name, _, t_end) = target, type_name
+    operator = str(op)
+    start, end = op.start_pos - base, t_end - base
+    node = _pooled(
+        (ast.TypeOp, operator, id(target_node), name, start, end),
+        ast.TypeOp, operator, target_node, name, start, end,
+    )
+    return node, base, t_end, nesting + 1
+
+
+def _call(target, name: str, arguments, base: int, name_start: int, end_pos: int):
+    args = tuple(argument[0] for argument in arguments)
+    args_at = tuple(argument[1] - base for argument in arguments)
+    nesting = max((argument[3] for argument in arguments), default=0)
+    target_node = None
+    if target is not None:
+        target_node = target[0]
+        nesting = max(nesting, target[3])
+    start, end = name_start - base, end_pos - base
+    node = _pooled(
+        (ast.Call, id(target_node), name, tuple(map(id, args)), args_at, start, end),
+        ast.Call, target_node, name, args, args_at, start, end,
+    )
+    return node, base, end_pos, nesting + 1
+
+
+def _dotted_name(node: ast.Node) -> str | None:
+    """``A.B.C`` when the tree is a plain chain of names, else None."""
+    parts = []
+    while isinstance(node, ast.Member):
+        parts.append(node.name)
+        node = node.target
+    if not isinstance(node, ast.Identifier):
+        return None
+    parts.append(node.name)
+    return ".".join(reversed(parts))
+
+
+# ---- error translation ----------------------------------------------------------------
+
+#: how a terminal reads in a message
+_TERMINAL_WORDS = {
+    "IDENTIFIER": "an identifier", "DELIMITED_IDENTIFIER": "an identifier",
+    "STRING": "a string", "INTEGER": "a number", "DECIMAL": "a number", "LONG": "a number",
+    "TEMPORAL": "a date or time", "THIS": "'$this'", "INDEX": "'$index'", "TOTAL": "'$total'",
+    "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'", "RBRACE": "'}'",
+    "DOT": "'.'", "COMMA": "','", "COLON": "':'", "PERCENT": "'%'",
+    "EQUAL": "'='", "EQUIVALENT": "'~'", "NOT_EQUAL": "'!='", "NOT_EQUIVALENT": "'!~'",
+    "LESS_EQUAL": "'<='", "LESS": "'<'", "GREATER": "'>'", "GREATER_EQUAL": "'>='",
+    "PIPE": "'|'", "PLUS": "'+'", "MINUS": "'-'", "AMPERSAND": "'&'", "STAR": "'*'", "SLASH": "'/'",
+}
+#: terminals that can start an expression; when all are possible we say "an expression"
+_EXPRESSION_START = {"IDENTIFIER", "INTEGER", "STRING", "LPAR", "PERCENT", "TEMPORAL"}
+_ALSO_START_AN_EXPRESSION = {
+    "DECIMAL", "LONG", "DELIMITED_IDENTIFIER", "THIS", "INDEX", "TOTAL", "LBRACE", "PLUS", "MINUS",
+    "TRUE", "FALSE", "AS", "CONTAINS", "IN", "IS", "ASC", "DESC",
+}
+_OPERATORS = {
+    "IMPLIES", "OR", "XOR", "AND", "IN", "CONTAINS", "IS", "AS", "DIV", "MOD", "EQUAL", "EQUIVALENT",
+    "NOT_EQUAL", "NOT_EQUIVALENT", "LESS_EQUAL", "LESS", "GREATER", "GREATER_EQUAL", "PIPE", "PLUS",
+    "MINUS", "AMPERSAND", "STAR", "SLASH",
+}
+
+
+def _words(expected: set[str]) -> str:
+    expected = set(expected) - {"$END"}
+    words: list[str] = []
+    if _EXPRESSION_START <= expected:
+        words.append("an expression")
+        expected -= _EXPRESSION_START | _ALSO_START_AN_EXPRESSION
+    if _OPERATORS <= expected:
+        words.append("an operator")
+        expected -= _OPERATORS
+    for name in sorted(expected):
+        word = _TERMINAL_WORDS.get(name) or f"'{name.lower()}'"
+        if word not in words:
+            words.append(word)
+    if not words:
+        return "nothing more"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _found(token, text: str) -> str:
+    if token.type == "$END":
+        return "end of input"
+    value = str(token)
+    return f"'{value if len(value) <= 20 else value[:17] + '...'}'"
+
+
+def _previous_token_is_dot(text: str, at: int) -> bool:
+    return text[:at].rstrip().endswith(".")
+
+
+def _translate(error: Exception, text: str) -> FHIRPathSyntaxError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    if isinstance(error, UnexpectedCharacters):
+        return _bad_character(error.pos_in_stream, text)
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        if token.type == "$END":
+            return _unexpected_end(error.expected, text)
+        start = token.start_pos
+        if token.type == "STAR" and text[start - 1 : start] == "/" and "*/" not in text[start:]:
+            return FHIRPathSyntaxError(
+                "unterminated comment: '/*' has no closing '*/'", code="unterminated-comment",
+                start=start - 1, end=len(text), expression=text,
+            )
+        if _previous_token_is_dot(text, start) and "IDENTIFIER" in error.expected:
+            message = f"expected an identifier or function call after '.', found {_found(token, text)}"
+        else:
+            message = f"expected {_words(error.expected)}, found {_found(token, text)}"
+        return FHIRPathSyntaxError(
+            message, code="unexpected-token", start=start, end=token.end_pos, expression=text
+        )
+    assert isinstance(error, UnexpectedEOF), error
+    return _unexpected_end(error.expected, text)
+
+
+def _unexpected_end(expected, text: str) -> FHIRPathSyntaxError:
+    end = len(text)
+    if not text.strip():
+        message = "expected an expression, found nothing"
+    elif _previous_token_is_dot(text, end) and "IDENTIFIER" in expected:
+        message = "expected an identifier or function call after '.'"
+    else:
+        message = f"expected {_words(expected)}, found end of input"
+    return FHIRPathSyntaxError(message, code="unexpected-end", start=end, end=end, expression=text)
+
+
+def _bad_character(at: int, text: str) -> FHIRPathSyntaxError:
+    char = text[at]
+    rest = text[at:]
+    if char == "'":
+        message, code, end = "unterminated string: no closing quote", "unterminated-string", len(text)
+    elif char == "`":
+        message, code, end = "unterminated identifier: no closing backtick", "unterminated-identifier", len(text)
+    elif char == "@":
+        message, code, end = f"invalid date or time literal '{rest.split()[0][:30]}'", "invalid-literal", at + 1
+    elif char == "$":
+        name = "$" + "".join(c for c in rest[1:20] if c.isalnum() or c == "_")
+        message, code, end = (
+            f"unknown special variable '{name}'; expected $this, $index or $total",
+            "unknown-special", at + len(name),
+        )
+    else:
+        shown = repr(char)[1:-1] if not char.isprintable() or char.isspace() else char
+        message, code, end = f"unexpected character '{shown}'", "unexpected-character", at + 1
+    return FHIRPathSyntaxError(message, code=code, start=at, end=end, expression=text)
+
+
+def _too_deep(root: ast.Node, base: int, limit: int, text: str) -> FHIRPathSyntaxError:
+    stack = [(root, base, 1)]
+    while stack:
+        node, at, level = stack.pop()
+        if level > limit:
+            start, end = ast.span(node, at)
+            break
+        stack.extend((child, at + offset, level + 1) for child, offset in node.children())
+    else:  # pragma: no cover - the caller measured the depth
+        start, end = base, base
+    return FHIRPathSyntaxError(
+        f"expression nests deeper than {limit} levels", code="expression-too-deep",
+        start=start, end=end, expression=text,
+    )
+
+
+if __name__ == "__main__":
+    write_tables()
+    print(f"wrote {TABLES_PATH}")
