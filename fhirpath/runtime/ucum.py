@@ -401,7 +401,7 @@ class Unit:
 
     @property
     def special(self) -> bool:
-        """On a non-ratio scale: arithmetic on it is meaningless (spec §6.5)."""
+        """On a non-ratio scale: arithmetic on it is meaningless (spec §6.6)."""
         return self.offset is not None or self.opaque
 
     def __repr__(self) -> str:
