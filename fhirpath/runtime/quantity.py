@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 from fhirpath.errors import FHIRPathEvaluationError
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from fhirpath.runtime.ucum import Unit
 
 __all__ = [
@@ -106,7 +108,7 @@ _CALENDAR_OF_UCUM: dict[str, str] = {
 
 # Every UCUM special unit contains one of these, so a unit without any of them
 # is known not to be special without loading the UCUM tables.
-_SPECIAL_MARKERS = ("Cel", "deg", "B", "Np", "pH", "hp'", "diop", "slope", "bit_s", "Hz^")
+_SPECIAL_MARKERS = re.compile(r"Cel|deg|B|Np|pH|hp'|diop|slope|bit_s|Hz\^")
 
 # Exact arithmetic for +, -, * and terminating conversions; 28 significant
 # digits where a result does not terminate (division, 1/3-like factors).
@@ -286,15 +288,26 @@ def _decimal_of(value: object) -> Decimal | None:
 # ---------------------------------------------------------------- conversion
 
 
-def _lookup(code: str) -> Unit | None:
-    from fhirpath.runtime.ucum import lookup  # lazy: the UCUM tables load on first conversion
+_ucum: ModuleType | None = None  # fhirpath.runtime.ucum, once a conversion needed it
 
-    return lookup(code)
+
+def _units() -> ModuleType:
+    """The UCUM module, imported on first use so that importing this one stays cheap."""
+    global _ucum
+    if _ucum is None:
+        from fhirpath.runtime import ucum
+
+        _ucum = ucum
+    return _ucum
+
+
+def _lookup(code: str) -> Unit | None:
+    return (_ucum or _units()).lookup(code)
 
 
 def _is_special(code: str) -> bool:
     """A UCUM unit on a non-ratio scale (Cel, [degF], [pH], B, ...)."""
-    if not any(marker in code for marker in _SPECIAL_MARKERS):
+    if _SPECIAL_MARKERS.search(code) is None:
         return False
     unit = _lookup(code)
     return unit is not None and unit.special
@@ -396,16 +409,29 @@ def convert(quantity: Quantity, unit: str) -> Quantity | None:
 # ---------------------------------------------------------------- comparison
 
 
-def _exact_pair(a: Quantity, b: Quantity) -> tuple[Fraction, Fraction] | None:
+def _ratio(value: Decimal, factor: Fraction = Fraction(1), offset: Fraction | None = None) -> tuple[int, int]:
+    """`value * factor + offset` as an integer ratio (positive denominator).
+
+    Comparison only needs cross-multiplied integers, which is several times
+    cheaper than building Fractions on every `=` or `<`.
+    """
+    numerator, denominator = value.as_integer_ratio()
+    numerator *= factor.numerator
+    denominator *= factor.denominator
+    if offset is not None:
+        numerator = numerator * offset.denominator + offset.numerator * denominator
+        denominator *= offset.denominator
+    return numerator, denominator
+
+
+def _exact_pair(a: Quantity, b: Quantity) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Both magnitudes, exactly, in one unit; None when `=` and `<` are empty."""
-    if a.unit == b.unit:
-        return Fraction(a.value), Fraction(b.value)
     a_calendar, b_calendar = a.unit in _CALENDAR_SECONDS, b.unit in _CALENDAR_SECONDS
     if a_calendar and b_calendar:
         # Convert to the least granular unit: calendar factors are not transitive.
         if _CALENDAR_SECONDS[a.unit] > _CALENDAR_SECONDS[b.unit]:
-            return Fraction(a.value), Fraction(b.value) * _calendar_factor(b.unit, a.unit)
-        return Fraction(a.value) * _calendar_factor(a.unit, b.unit), Fraction(b.value)
+            return _ratio(a.value), _ratio(b.value, _calendar_factor(b.unit, a.unit))
+        return _ratio(a.value, _calendar_factor(a.unit, b.unit)), _ratio(b.value)
     if a_calendar or b_calendar:
         calendar, other = (a, b) if a_calendar else (b, a)
         unit = _lookup(other.unit)
@@ -413,13 +439,18 @@ def _exact_pair(a: Quantity, b: Quantity) -> tuple[Fraction, Fraction] | None:
             return None
         if calendar.unit in _YEAR_AND_MONTH or unit.uses_year_or_month:
             return None  # year ~ 'a' and month ~ 'mo' are equivalent, never equal
-        seconds = Fraction(calendar.value) * _CALENDAR_SECONDS[calendar.unit]
-        other_seconds = Fraction(other.value) * unit.factor
+        seconds = _ratio(calendar.value, _CALENDAR_SECONDS[calendar.unit])
+        other_seconds = _ratio(other.value, unit.factor)
         return (seconds, other_seconds) if a_calendar else (other_seconds, seconds)
     a_unit, b_unit = _lookup(a.unit), _lookup(b.unit)
     if a_unit is None or b_unit is None or a_unit.dims != b_unit.dims or a_unit.opaque or b_unit.opaque:
         return None
-    return _base(a.value, a_unit), _base(b.value, b_unit)
+    return _ratio(a.value, a_unit.factor, a_unit.offset), _ratio(b.value, b_unit.factor, b_unit.offset)
+
+
+def _order(x: tuple[int, int], y: tuple[int, int]) -> int:
+    left, right = x[0] * y[1], y[0] * x[1]
+    return (left > right) - (left < right)
 
 
 def equals(a: Quantity, b: Quantity) -> bool | None:
@@ -427,19 +458,16 @@ def equals(a: Quantity, b: Quantity) -> bool | None:
     if a.unit == b.unit:
         return a.value == b.value
     pair = _exact_pair(a, b)
-    return None if pair is None else pair[0] == pair[1]
+    return None if pair is None else _order(*pair) == 0
 
 
 def compare(a: Quantity, b: Quantity) -> int | None:
     """-1, 0 or 1 for FHIRPath ordering (spec §6.2); None when not comparable."""
     if a.unit == b.unit:
         x, y = a.value, b.value
-    else:
-        pair = _exact_pair(a, b)
-        if pair is None:
-            return None
-        x, y = pair  # type: ignore[assignment]
-    return (x > y) - (x < y)
+        return (x > y) - (x < y)
+    pair = _exact_pair(a, b)
+    return None if pair is None else _order(*pair)
 
 
 def comparable(a: Quantity, b: Quantity) -> bool:
@@ -582,12 +610,10 @@ def div(a: Quantity, b: Quantity) -> Quantity | None:
 
 
 def _combine(left: str, right: str, value: Decimal, sign: int) -> Quantity | None:
-    from fhirpath.runtime.ucum import product  # lazy, as in _lookup
-
     left_unit, right_unit = _lookup(left), _lookup(right)
     if left_unit is None or right_unit is None or left_unit.special or right_unit.special:
         return None
-    return Quantity(value, product(left_unit, right_unit, sign))
+    return Quantity(value, _units().product(left_unit, right_unit, sign))
 
 
 def negate(quantity: Quantity) -> Quantity:

@@ -351,11 +351,12 @@ _OPAQUE: dict[str, bool] = {  # code -> metric
 YEAR_AND_MONTH_ATOMS = frozenset({"a", "a_j", "a_t", "a_g", "mo", "mo_j", "mo_s", "mo_g"})
 
 
-def _read_table() -> dict[str, tuple[bool, bool, Fraction, str]]:
+def _read_table() -> dict[str, tuple[bool, bool, str, str]]:
+    """Rows as (metric, arbitrary, value, definition); values become Fractions on first use."""
     rows = {}
     for line in _TABLE.strip().splitlines():
         code, flags, value, definition = line.split()
-        rows[code] = ("M" in flags, "A" in flags, Fraction(value), definition)
+        rows[code] = ("M" in flags, "A" in flags, value, definition)
     return rows
 
 
@@ -589,10 +590,10 @@ def _atom(code: str) -> tuple[Fraction, dict[str, int]]:
     if resolved is None:
         _, arbitrary, value, definition = _DEFINED[code]
         if arbitrary:
-            resolved = (value, {code: 1})
+            resolved = (Fraction(value), {code: 1})
         else:
             inner = _Parser(definition).parse()
-            resolved = (value * inner.factor, inner.dims)
+            resolved = (Fraction(value) * inner.factor, inner.dims)
         _ATOMS[code] = resolved
     return resolved
 
