@@ -2,8 +2,9 @@
 
 Values are exact `Decimal`s and keep the scale they were written with. Units are
 UCUM codes or the calendar duration keywords (normalised to the singular). The
-UCUM tables (`ucum.py`) are imported only when two different units meet, so
-`import fhirpath` and same-unit operations never load them.
+UCUM tables (`ucum.py`) are imported only when a conversion or the unit
+algebra of `*` and `/` needs them, so `import fhirpath` and same-unit
+operations never load them.
 
 Calendar durations versus UCUM durations (spec §2 "Time-valued Quantities",
 §5.5.7 "Time-valued unit conversions", §6.1, §6.2, §6.6):
@@ -243,15 +244,14 @@ class Quantity:
         if value is None:
             return None
         system, code, unit = obj.get("system"), obj.get("code"), obj.get("unit")
-        if system is None or system == UCUM_SYSTEM:
-            text = code if code is not None else unit if unit is not None else "1"
-        elif system == CALENDAR_SYSTEM:
-            text = code if code is not None else unit
-            if text not in _CALENDAR_NAMES:
-                return None
-        else:
+        if system is not None and system not in (UCUM_SYSTEM, CALENDAR_SYSTEM):
             return None
+        text = code if code is not None else unit
+        if text is None and system is None:
+            text = "1"  # a bare number
         if not isinstance(text, str) or not text:
+            return None
+        if system == CALENDAR_SYSTEM and text not in _CALENDAR_NAMES:
             return None
         return Quantity(value, text)
 

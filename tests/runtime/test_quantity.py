@@ -502,6 +502,9 @@ def test_str_is_the_fhirpath_literal(quantity, expected):
         ({"value": "1.a", "unit": "mg"}, None),
         ({"value": float("nan"), "unit": "mg"}, None),
         ({"value": 1, "code": ""}, None),
+        ({"value": 1, "system": "http://unitsofmeasure.org"}, None),
+        ({"value": 1, "code": ["mg"]}, None),
+        ({"value": 1, "system": "http://hl7.org/fhirpath/CodeSystem/calendar-units", "code": ["a"]}, None),
     ],
 )
 def test_from_fhir_reads_a_fhir_quantity(obj, expected):
