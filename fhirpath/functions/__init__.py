@@ -1,0 +1,1 @@
+"""Builtin functions and operators: implementations by spec chapter, and the one table."""

@@ -1,0 +1,107 @@
+"""Metadata of builtin functions and operators: what the compiler, analyzer, completion
+and hover read from the one table (`fhirpath.functions.table`).
+
+How the compiler calls an implementation depends on ``FunctionSpec.scalar``:
+
+- **scalar** functions are plain Python on values: ``impl(value, *arg_values)``
+  returns a value or ``None`` (empty). The compiler does the FHIRPath around them:
+  empty input gives empty (or ``on_empty``), more than one input item is an
+  error, FHIR nodes are unwrapped to their values, each VALUE argument is
+  evaluated to a single value (an empty argument gives an empty result) and the
+  result is wrapped into a collection.
+- **collection** functions see collections: ``impl(ctx, focus, *args)`` with one
+  positional argument per parameter, shaped by its `ParamKind` (absent optional
+  parameters are ``None``; a variadic last parameter arrives as a tuple of them).
+  They return a tuple (a collection).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Callable, NamedTuple
+
+
+class ParamKind(enum.Enum):
+    #: compiled closure ``fn(ctx, this)``; re-evaluated per input item with $this/$index
+    #: bound (use `fhirpath.runtime.context.each`): where, select, all, exists, repeat, sort
+    EXPR = "expr"
+    #: zero-argument thunk evaluated in the caller's context, at most once and only if
+    #: needed: iif branches, coalesce
+    LAZY = "lazy"
+    #: evaluated once in the caller's context to a single Python value (None if empty)
+    VALUE = "value"
+    #: evaluated once in the caller's context and passed whole (a tuple)
+    COLLECTION = "collection"
+    #: a type specifier resolved at compile time (a `TypeInfo`): is, as, ofType
+    TYPE = "type"
+    #: a bare identifier passed as its text (duration/difference precision)
+    NAME = "name"
+
+
+EXPR, LAZY, VALUE, COLLECTION, TYPE, NAME = ParamKind
+
+
+class EmptyRule(enum.Enum):
+    """What a function returns for an empty input (spec ``emptyInputResult``)."""
+
+    EMPTY = "empty"
+    TRUE = "true"
+    FALSE = "false"
+    ZERO = "0"
+    CALL = "call"  # the implementation decides (collection functions always see the input)
+
+
+class Param(NamedTuple):
+    name: str
+    kind: ParamKind
+    type: str = "Any"  # 'String', 'Integer', 'Boolean', 'Any', 'Integer|Decimal', ...
+    optional: bool = False
+
+
+class FunctionSpec(NamedTuple):
+    name: str  # exact spec spelling
+    impl: Callable
+    params: tuple[Param, ...] = ()
+    input: str = "Any"  # accepted item type(s) of the focus, e.g. 'String', 'Integer|Decimal'
+    singleton_input: bool = False  # spec errorOnMultipleInput
+    returns: str = "Any"  # a type name, or SAME_AS_INPUT
+    on_empty: EmptyRule = EmptyRule.EMPTY
+    section: str = ""  # "5.2.1": hover links to the spec
+    summary: str = ""  # one line, our own words
+    scalar: bool = False
+    variadic: bool = False  # the last parameter may repeat (coalesce, sort)
+
+    @property
+    def min_args(self) -> int:
+        return sum(1 for p in self.params if not p.optional)
+
+    @property
+    def max_args(self) -> int | None:
+        return None if self.variadic else len(self.params)
+
+    def signature(self) -> str:
+        """``name(param : Type [, optional : Type]) : Returns`` for hover and messages."""
+        parts = []
+        for p in self.params:
+            text = f"{p.name} : {p.type}"
+            parts.append(f"[{text}]" if p.optional else text)
+        if self.variadic and parts:
+            parts[-1] += " ..."
+        return f"{self.name}({', '.join(parts)}) : {self.returns}"
+
+
+SAME_AS_INPUT = "SAME_AS_INPUT"
+
+
+class OperatorSpec(NamedTuple):
+    """A binary or unary operator. ``impl(left, right) -> tuple`` on collections; with
+    ``lazy_right`` the right operand arrives as a thunk (and, or, implies)."""
+
+    symbol: str
+    impl: Callable
+    left: str = "Any"
+    right: str = "Any"
+    returns: str = "Any"
+    section: str = ""
+    summary: str = ""
+    lazy_right: bool = False
