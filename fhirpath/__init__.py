@@ -1,5 +1,11 @@
-"""FHIRPath for Python: exact to the specification, fast, and small in memory."""
+"""FHIRPath for Python: exact to the specification, fast, and small in memory.
 
+    >>> import fhirpath
+    >>> fhirpath.evaluate({"resourceType": "Patient", "active": True}, "Patient.active")
+    [True]
+"""
+
+from fhirpath.api import Engine, Expression, compile, evaluate
 from fhirpath.errors import (
     Diagnostic,
     FHIRPathError,
@@ -8,15 +14,21 @@ from fhirpath.errors import (
     FHIRPathSyntaxError,
     Span,
 )
+from fhirpath.parser import parse
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Diagnostic",
+    "Engine",
+    "Expression",
     "FHIRPathError",
     "FHIRPathEvaluationError",
     "FHIRPathSemanticError",
     "FHIRPathSyntaxError",
     "Span",
     "__version__",
+    "compile",
+    "evaluate",
+    "parse",
 ]

@@ -36,9 +36,11 @@ class ParamKind(enum.Enum):
     TYPE = "type"
     #: a bare identifier passed as its text (duration/difference precision)
     NAME = "name"
+    #: a sort key: ``(closure, descending)``; ``desc`` or a leading ``-`` mean descending
+    SORT_KEY = "sort_key"
 
 
-EXPR, LAZY, VALUE, COLLECTION, TYPE, NAME = ParamKind
+EXPR, LAZY, VALUE, COLLECTION, TYPE, NAME, SORT_KEY = ParamKind
 
 
 class EmptyRule(enum.Enum):

@@ -1,0 +1,265 @@
+"""The public API: `Engine`, `Expression`, and `compile`/`evaluate` on a default engine.
+
+An Engine owns a model choice, a function table and a bounded cache of compiled
+expressions (cachetools LRU keyed by everything that changes the result). Compiled
+expressions are immutable and can be evaluated from many threads at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from fhirpath.errors import FHIRPathError, FHIRPathEvaluationError
+from fhirpath.functions.spec import FunctionSpec
+from fhirpath.model import SYSTEM_TYPES, load_model, system_type
+from fhirpath.runtime.collection import EMPTY
+from fhirpath.runtime.context import EvalContext, system_clock
+from fhirpath.runtime.element import resource_type
+
+DEFAULT_CACHE_SIZE = 512
+
+
+class Expression:
+    """A compiled FHIRPath expression: evaluate it as often as you like."""
+
+    __slots__ = ("source", "tree", "base", "model", "strict", "_closure", "_engine", "__weakref__")
+
+    def __init__(self, source: str, tree, base: int, closure, model, strict: bool, engine: Engine) -> None:
+        self.source = source
+        self.tree = tree  # the syntax tree (fhirpath.ast); positions relative to `base`
+        self.base = base
+        self.model = model
+        self.strict = strict
+        self._closure = closure
+        self._engine = engine
+
+    def __repr__(self) -> str:
+        return f"<Expression {self.source!r}>"
+
+    def evaluate(
+        self,
+        resource: Any = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        typed: bool = False,
+    ) -> list:
+        """The result for one resource, as a list of plain values.
+
+        ``resource`` is parsed FHIR JSON (never copied or changed); ``variables``
+        become ``%name``. With ``typed=True`` each item is ``(type name, value)``.
+        """
+        return self._engine._run(self, resource, variables, typed)
+
+    __call__ = evaluate
+
+
+class Engine:
+    """Compiles and evaluates FHIRPath for one model ("r4", "r5" or None for plain JSON)."""
+
+    def __init__(
+        self,
+        model: str | None = "r4",
+        *,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        functions: Mapping[str, FunctionSpec] | None = None,
+        clock: Callable = system_clock,
+    ) -> None:
+        from cachetools import LRUCache
+
+        from fhirpath.functions.table import FUNCTIONS
+
+        self.model_name = model
+        self._model = None if model is None else load_model(model)
+        table = dict(FUNCTIONS)
+        for name, spec in (functions or {}).items():
+            if not isinstance(spec, FunctionSpec):
+                raise TypeError(f"functions[{name!r}] must be a FunctionSpec")
+            table[name] = spec
+        self._functions = table
+        self._clock = clock
+        self._cache: LRUCache = LRUCache(maxsize=cache_size)
+        self._lock = threading.Lock()
+        self._compilers: dict[bool, Any] = {}
+        self.hits = self.misses = 0
+
+    # ---- compiling -----------------------------------------------------------------
+
+    def compile(self, expression: str, *, strict: bool = False) -> Expression:
+        """Compile ``expression`` (cached). Raises FHIRPathSyntaxError/SemanticError."""
+        key = (expression, strict)
+        found = self._cache.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        compiled = self._compile(expression, strict)
+        with self._lock:
+            self._cache[key] = compiled
+        return compiled
+
+    def _compile(self, expression: str, strict: bool) -> Expression:
+        from fhirpath.parser import parse_located
+
+        try:
+            tree, base = parse_located(expression)
+            closure = self._compiler(strict).compile(tree, base)
+        except FHIRPathError as error:
+            error.expression = expression
+            raise error from None
+        return Expression(expression, tree, base, closure, self._model, strict, self)
+
+    def _compiler(self, strict: bool):
+        compiler = self._compilers.get(strict)
+        if compiler is None:
+            from fhirpath.compiler import Compiler
+
+            compiler = self._compilers[strict] = Compiler(self._model, self._functions, strict=strict)
+        return compiler
+
+    # ---- evaluating ----------------------------------------------------------------
+
+    def evaluate(
+        self,
+        resource: Any,
+        expression: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        strict: bool = False,
+        typed: bool = False,
+    ) -> list:
+        return self.compile(expression, strict=strict).evaluate(resource, variables, typed=typed)
+
+    def _run(self, expression: Expression, resource, variables, typed: bool) -> list:
+        model = self._model
+        root = self.root(resource)
+        ctx = EvalContext(
+            model,
+            _variables(variables, model) if variables else {},
+            root,
+            root,
+            root,
+            clock=self._clock,
+        )
+        try:
+            result = expression._closure(ctx, root)
+        except FHIRPathEvaluationError as error:
+            error.expression = expression.source
+            raise
+        if typed:
+            return [(type_name(item), output_value(item)) for item in result]
+        return [output_value(item) for item in result]
+
+    def root(self, resource) -> tuple:
+        """The collection a resource stands for as the root of an evaluation."""
+        if resource is None:
+            return EMPTY
+        if isinstance(resource, dict):
+            return ((resource, resource_type(resource, self._model), None, None, None),)
+        if isinstance(resource, (list, tuple)):
+            return tuple(item for element in resource for item in self.root(element))
+        return (_system(resource),)
+
+    def clear_caches(self) -> None:
+        with self._lock:
+            self._cache.clear()
+        self.hits = self.misses = 0
+
+    def stats(self) -> dict:
+        from fhirpath.ast import NODE_POOL
+
+        return {
+            "cache": {
+                "size": len(self._cache),
+                "max_size": self._cache.maxsize,
+                "hits": self.hits,
+                "misses": self.misses,
+            },
+            "node_pool": NODE_POOL.stats(),
+            "model": self.model_name,
+        }
+
+
+def _system(value):
+    """A caller's Python value as a System value (floats become exact-as-printed Decimals)."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _variables(variables: Mapping[str, Any], model) -> dict[str, tuple]:
+    out = {}
+    for name, value in variables.items():
+        name = name[1:] if name.startswith("%") else name
+        if value is None:
+            out[name] = EMPTY
+        elif isinstance(value, dict):
+            out[name] = ((value, resource_type(value, model), None, None, None),)
+        elif isinstance(value, (list, tuple)):
+            out[name] = tuple(
+                (v, resource_type(v, model), None, None, None) if isinstance(v, dict) else _system(v)
+                for v in value
+            )
+        else:
+            out[name] = (_system(value),)
+    return out
+
+
+def output_value(item):
+    """What a caller gets for an item: the input's own object for complex values, the
+    System value (Date, Decimal...) for primitives."""
+    return item[0] if type(item) is tuple else item
+
+
+def type_name(item) -> str | None:
+    """``FHIR.string``, ``System.Integer``...: the qualified type of a result item."""
+    if type(item) is tuple:
+        t = item[1]
+        if t is not None:
+            return t.qualified
+        value = item[0]
+        if isinstance(value, dict):
+            name = value.get("resourceType")
+            return f"FHIR.{name}" if isinstance(name, str) else None
+        found = system_type(value)
+        return None if found is None else found.qualified
+    found = system_type(item)
+    return None if found is None else found.qualified
+
+
+# ---- module-level API on a default engine per model -----------------------------------------
+
+_engines: dict[str | None, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine(model: str | None = "r4") -> Engine:
+    """The shared default Engine of a model, created on first use."""
+    found = _engines.get(model)
+    if found is None:
+        with _engines_lock:
+            found = _engines.get(model)
+            if found is None:
+                found = _engines[model] = Engine(model)
+    return found
+
+
+def compile(expression: str, model: str | None = "r4", *, strict: bool = False) -> Expression:  # noqa: A001
+    """Compile ``expression`` once and evaluate it many times (cached per model)."""
+    return engine(model).compile(expression, strict=strict)
+
+
+def evaluate(
+    resource: Any,
+    expression: str,
+    variables: Mapping[str, Any] | None = None,
+    model: str | None = "r4",
+    strict: bool = False,
+    typed: bool = False,
+) -> list:
+    """Evaluate ``expression`` against ``resource`` (parsed FHIR JSON)."""
+    return engine(model).compile(expression, strict=strict).evaluate(resource, variables, typed=typed)
+
+
+__all__ = ["Engine", "Expression", "compile", "evaluate", "SYSTEM_TYPES"]

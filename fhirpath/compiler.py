@@ -1,0 +1,415 @@
+"""Syntax tree to Python closures, once per expression.
+
+Every node becomes a closure ``fn(ctx, this) -> tuple``: ``this`` is the
+collection that names at the start of a path are resolved against (the root
+context, or the item a scoped function such as ``where`` is looking at), ``ctx``
+the evaluation's `EvalContext`. Functions and operators are looked up, arities
+and type specifiers checked and literals parsed here, with the node's span on any
+error; evaluation never looks a name up in a table.
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from functools import partial
+
+from fhirpath import ast
+from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError
+from fhirpath.functions import types as type_ops
+from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind
+from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
+from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
+from fhirpath.runtime.element import Navigator
+from fhirpath.runtime.quantity import Quantity
+from fhirpath.runtime.temporal import Date, DateTime, Time
+
+#: 32-bit Integer and 64-bit Long literal ranges (spec §2.1.3)
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+LONG_RANGE = (-(2**63), 2**63 - 1)
+
+_EMPTY_RESULTS = {
+    EmptyRule.EMPTY: EMPTY,
+    EmptyRule.TRUE: TRUE,
+    EmptyRule.FALSE: FALSE,
+    EmptyRule.ZERO: (0,),
+}
+
+#: environment variables every evaluation has (FHIR additions as constants)
+CONSTANT_VARIABLES = {
+    "ucum": ("http://unitsofmeasure.org",),
+    "sct": ("http://snomed.info/sct",),
+    "loinc": ("http://loinc.org",),
+}
+
+
+class Compiler:
+    """Compiles trees for one model and function table."""
+
+    def __init__(self, model=None, functions=FUNCTIONS, *, strict: bool = False) -> None:
+        self.model = model
+        self.functions = functions
+        self.strict = strict
+        self._navigators: dict[str, Navigator] = {}
+
+    # ---- entry -------------------------------------------------------------------
+
+    def compile(self, node: ast.Node, base: int = 0):
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node, base)
+
+    # ---- helpers -----------------------------------------------------------------
+
+    @staticmethod
+    def _error(message: str, code: str, node: ast.Node, base: int) -> FHIRPathSemanticError:
+        start, end = ast.span(node, base)
+        return FHIRPathSemanticError(message, code=code, start=start, end=end)
+
+    def _navigator(self, name: str) -> Navigator:
+        found = self._navigators.get(name)
+        if found is None:
+            found = self._navigators[name] = Navigator(name, self.model)
+        return found
+
+    def _type(self, name: str, node: ast.Node, base: int):
+        """The type a specifier names; unknown names are an error, except System.X
+        (the suites expect ``Patient.is(System.Patient)`` to be false)."""
+        found = type_ops.resolve_type_name(name, self.model)
+        if found is not None:
+            return found
+        namespace, dot, rest = name.partition(".")
+        if dot and namespace in ("System", "FHIR") and not self.strict:
+            return type_ops.NamedType(namespace, rest)
+        raise self._error(f"unknown type '{name}'", "unknown-type", node, base)
+
+    # ---- leaves ------------------------------------------------------------------
+
+    def _Literal(self, node: ast.Literal, base: int):
+        kind, value = node.kind, node.value
+        try:
+            if kind == "empty":
+                constant = EMPTY
+            elif kind in ("boolean", "string", "decimal"):
+                constant = (value,)
+            elif kind in ("integer", "long"):
+                low, high = INTEGER_RANGE if kind == "integer" else LONG_RANGE
+                if not low <= value <= high:
+                    raise self._error(
+                        f"{kind} literal {value} is out of range", "literal-out-of-range", node, base
+                    )
+                constant = (value,)
+            elif kind == "date":
+                constant = (Date.parse_literal(value),)
+            elif kind == "datetime":
+                constant = (DateTime.parse_literal(value),)
+            elif kind == "time":
+                if value[-1] == "Z" or "+" in value or value.count("-"):
+                    return _raise(FHIRPathEvaluationError(
+                        f"a time has no time zone: '@{value}'", code="invalid-literal"
+                    ), node, base)
+                constant = (Time.parse_literal(value),)
+            else:  # quantity
+                constant = (Quantity(value, node.unit),)
+        except ValueError as error:
+            raise self._error(f"invalid {kind} literal: {error}", "invalid-literal", node, base) from None
+        return lambda ctx, this: constant
+
+    def _Identifier(self, node: ast.Identifier, base: int):
+        navigate = self._navigator(node.name)
+        name = node.name
+        wanted = None
+        if name[:1].isupper():  # element names are lower case: try it as a type first
+            wanted = type_ops.resolve_type_name(name, self.model)
+            if wanted is not None and self.model is not None and wanted.namespace != "FHIR":
+                wanted = None  # String, Integer... are not roots of paths
+
+        if wanted is None:
+            return lambda ctx, this: navigate(this)
+
+        matches = type_ops.matches
+
+        def path_root(ctx, this):
+            selected = tuple(item for item in this if matches(item, wanted, exact_primitives=False))
+            return selected if selected else navigate(this)
+
+        return path_root
+
+    def _Variable(self, node: ast.Variable, base: int):
+        name = node.name
+        if name == "resource":
+            return lambda ctx, this: ctx.resource
+        if name == "rootResource":
+            return lambda ctx, this: ctx.root_resource
+        if name == "context":
+            return lambda ctx, this: ctx.context
+        constant = CONSTANT_VARIABLES.get(name)
+        if constant is None:
+            if name.startswith("vs-"):
+                constant = ("http://hl7.org/fhir/ValueSet/" + name[3:],)
+            elif name.startswith("ext-"):
+                constant = ("http://hl7.org/fhir/StructureDefinition/" + name[4:],)
+        if constant is not None:
+            # a caller's variable of the same name wins
+            return lambda ctx, this: ctx.variables.get(name, constant)
+        start, end = ast.span(node, base)
+
+        def variable(ctx, this):
+            found = ctx.variables.get(name)
+            if found is None:
+                raise FHIRPathEvaluationError(
+                    f"undefined variable '%{name}'", code="undefined-variable", start=start, end=end
+                )
+            return found
+
+        return variable
+
+    def _Special(self, node: ast.Special, base: int):
+        if node.name == "$this":
+            return lambda ctx, this: this
+        if node.name == "$index":
+            return lambda ctx, this: EMPTY if ctx.index is None else (ctx.index,)
+        return lambda ctx, this: EMPTY if ctx.total is None else ctx.total
+
+    # ---- paths -----------------------------------------------------------------------
+
+    def _Member(self, node: ast.Member, base: int):
+        target = self.compile(node.target, base)
+        navigate = self._navigator(node.name)
+        return lambda ctx, this: navigate(target(ctx, this))
+
+    def _Index(self, node: ast.Index, base: int):
+        target = self.compile(node.target, base)
+        index = self.compile(node.index, base + node.index_at)
+        start, end = ast.span(node, base)
+
+        def indexer(ctx, this):
+            items = target(ctx, this)
+            position = index(ctx, this)
+            if not position or not items:
+                return EMPTY
+            if len(position) > 1:
+                raise FHIRPathEvaluationError(
+                    "an index must be a single Integer", code="not-a-singleton", start=start, end=end
+                )
+            at = system_value(position[0])
+            if type(at) is not int:
+                raise FHIRPathEvaluationError(
+                    f"an index must be an Integer, not {at!r}", code="invalid-operand", start=start, end=end
+                )
+            return (items[at],) if 0 <= at < len(items) else EMPTY
+
+        return indexer
+
+    def _Instance(self, node: ast.Instance, base: int):
+        from fhirpath.functions.instances import instance_selector
+
+        wanted = self._type(node.type_name, node, base)
+        values = [self.compile(value, base + at) for value, at in zip(node.values, node.values_at)]
+        return _located(instance_selector(wanted, node.names, values, self.model), node, base)
+
+    # ---- operators -----------------------------------------------------------------------
+
+    def _Unary(self, node: ast.Unary, base: int):
+        operand = self.compile(node.operand, base + node.operand_at)
+        spec = UNARY_OPERATORS.get(node.op)
+        if spec is None:
+            raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
+        impl = spec.impl
+        if isinstance(node.operand, ast.Literal) and node.operand.kind in ("integer", "long", "decimal", "quantity"):
+            folded = impl(operand(None, EMPTY))  # constant: negative numbers are literals in effect
+            return lambda ctx, this: folded
+        return _located(lambda ctx, this: impl(operand(ctx, this)), node, base)
+
+    def _Binary(self, node: ast.Binary, base: int):
+        left = self.compile(node.left, base)
+        right = self.compile(node.right, base + node.right_at)
+        spec = OPERATORS.get(node.op)
+        if spec is None:
+            raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
+        impl = spec.impl
+        if spec.lazy_right:
+            def lazy(ctx, this):
+                return impl(left(ctx, this), partial(right, ctx, this))
+
+            return _located(lazy, node, base)
+        return _located(lambda ctx, this: impl(left(ctx, this), right(ctx, this)), node, base)
+
+    def _TypeOp(self, node: ast.TypeOp, base: int):
+        target = self.compile(node.target, base)
+        wanted = self._type(node.type_name, node, base)
+        operation = type_ops.is_ if node.op == "is" else type_ops.as_
+        return _located(lambda ctx, this: operation(target(ctx, this), wanted), node, base)
+
+    def _SortKey(self, node: ast.SortKey, base: int):
+        raise self._error("'asc' and 'desc' are only allowed in sort()", "unexpected-sort-key", node, base)
+
+    # ---- function calls ----------------------------------------------------------------------
+
+    def _Call(self, node: ast.Call, base: int):
+        spec = self.functions.get(node.name)
+        if spec is None:
+            raise self._unknown_function(node, base)
+        count = len(node.args)
+        if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+            raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
+        target = None if node.target is None else self.compile(node.target, base)
+        args = [
+            self._argument(spec, index, arg, base + at)
+            for index, (arg, at) in enumerate(zip(node.args, node.args_at))
+        ]
+        build = _scalar_call if spec.scalar else _collection_call
+        return _located(build(spec, target, args), node, base)
+
+    def _unknown_function(self, node: ast.Call, base: int) -> FHIRPathSemanticError:
+        message = f"unknown function '{node.name}'"
+        close = difflib.get_close_matches(node.name, list(self.functions), n=1, cutoff=0.75)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        return self._error(message, "unknown-function", node, base)
+
+    def _argument(self, spec: FunctionSpec, index: int, arg: ast.Node, base: int):
+        """(kind, compiled form) of one argument."""
+        param = spec.params[min(index, len(spec.params) - 1)]
+        kind = param.kind
+        if kind is ParamKind.SORT_KEY:
+            descending = False
+            if isinstance(arg, ast.SortKey):
+                descending, arg, base = arg.descending, arg.key, base
+            elif isinstance(arg, ast.Unary) and arg.op == "-":
+                descending, base, arg = True, base + arg.operand_at, arg.operand
+            return kind, (self.compile(arg, base), descending)
+        if isinstance(arg, ast.SortKey):
+            raise self._error("'asc' and 'desc' are only allowed in sort()", "unexpected-sort-key", arg, base)
+        if kind is ParamKind.TYPE:
+            name = _dotted(arg)
+            if name is None:
+                raise self._error(f"{spec.name}() expects a type name", "expected-type", arg, base)
+            return kind, self._type(name, arg, base)
+        if kind is ParamKind.NAME:
+            if not isinstance(arg, ast.Identifier):
+                raise self._error(f"{spec.name}() expects a name", "expected-name", arg, base)
+            return kind, arg.name
+        return kind, self.compile(arg, base)
+
+
+def _dotted(node: ast.Node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Member):
+        parts.append(node.name)
+        node = node.target
+    if not isinstance(node, ast.Identifier):
+        return None
+    parts.append(node.name)
+    return ".".join(reversed(parts))
+
+
+def _arity_message(spec: FunctionSpec, count: int) -> str:
+    low, high = spec.min_args, spec.max_args
+    if high is None:
+        wanted = f"at least {low}"
+    elif low == high:
+        wanted = f"{low}"
+    else:
+        wanted = f"{low} to {high}"
+    plural = "" if (high == 1 and low == 1) else "s"
+    return f"{spec.name}() takes {wanted} argument{plural} but got {count}; {spec.signature()}"
+
+
+def _located(fn, node: ast.Node, base: int):
+    """``fn`` with evaluation errors placed at the node's span (free unless one happens)."""
+    start, end = ast.span(node, base)
+
+    def located(ctx, this):
+        try:
+            return fn(ctx, this)
+        except FHIRPathEvaluationError as error:
+            error.locate(start, end)
+            raise
+
+    return located
+
+
+def _raise(error: FHIRPathEvaluationError, node: ast.Node, base: int):
+    error.locate(*ast.span(node, base))
+
+    def fail(ctx, this):
+        raise error
+
+    return fail
+
+
+def _single(collection: tuple, spec: FunctionSpec, what: str):
+    if len(collection) > 1:
+        raise FHIRPathEvaluationError(
+            f"{spec.name}() expects a single {what} but got {len(collection)} items", code="not-a-singleton"
+        )
+    return system_value(collection[0])
+
+
+def _scalar_call(spec: FunctionSpec, target, args):
+    """``impl(value, *values)`` wrapped in FHIRPath's empty and singleton rules."""
+    impl = spec.impl
+    on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
+    closures = [closure for _, closure in args]
+
+    def call(ctx, this):
+        focus = this if target is None else target(ctx, this)
+        if not focus:
+            return on_empty
+        value = _single(focus, spec, "input item")
+        values = []
+        for index, closure in enumerate(closures):
+            argument = closure(ctx, this)
+            if not argument:
+                if spec.params[index].optional:
+                    values.append(None)
+                    continue
+                return EMPTY
+            values.append(_single(argument, spec, f"'{spec.params[index].name}' value"))
+        result = impl(value, *values)
+        return EMPTY if result is None else (result,)
+
+    return call
+
+
+def _collection_call(spec: FunctionSpec, target, args):
+    """``impl(ctx, focus, *args)`` with each argument shaped by its ParamKind."""
+    impl = spec.impl
+    count = len(spec.params)
+    shapes = [_shape(kind, compiled, spec, index) for index, (kind, compiled) in enumerate(args)]
+    missing = (None,) * (count - len(args)) if not spec.variadic else ()
+    variadic = spec.variadic
+
+    if not shapes and not missing:
+        if target is None:
+            return lambda ctx, this: impl(ctx, this)
+        return lambda ctx, this: impl(ctx, target(ctx, this))
+
+    def call(ctx, this):
+        focus = this if target is None else target(ctx, this)
+        values = [shape(ctx, this) for shape in shapes]
+        if variadic:
+            fixed = count - 1
+            return impl(ctx, focus, *values[:fixed], *((None,) * (fixed - len(values))), tuple(values[fixed:]))
+        return impl(ctx, focus, *values, *missing)
+
+    return call
+
+
+def _shape(kind: ParamKind, compiled, spec: FunctionSpec, index: int):
+    """How to turn one compiled argument into what the implementation receives."""
+    if kind in (ParamKind.EXPR, ParamKind.SORT_KEY):
+        return lambda ctx, this: compiled
+    if kind is ParamKind.LAZY:
+        return lambda ctx, this: partial(compiled, ctx, this)
+    if kind is ParamKind.COLLECTION:
+        return compiled
+    if kind is ParamKind.VALUE:
+        name = spec.params[min(index, len(spec.params) - 1)].name
+
+        def value(ctx, this):
+            found = compiled(ctx, this)
+            return _single(found, spec, f"'{name}' value") if found else None
+
+        return value
+    return lambda ctx, this: compiled  # TYPE, NAME: resolved at compile time

@@ -1,0 +1,13 @@
+"""Combining (spec §5.4): union and combine."""
+
+from __future__ import annotations
+
+from fhirpath.functions.existence import unique
+
+
+def union(ctx, focus: tuple, other: tuple) -> tuple:
+    return tuple(unique(focus + other))
+
+
+def combine(ctx, focus: tuple, other: tuple, preserve_order) -> tuple:
+    return focus + other

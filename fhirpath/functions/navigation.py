@@ -1,0 +1,33 @@
+"""Tree navigation (spec §5.9): children and descendants."""
+
+from __future__ import annotations
+
+from fhirpath.errors import FHIRPathEvaluationError
+from fhirpath.runtime.element import children as children_of
+
+#: descendants() stops with an error past this many nodes (a resource that big is an attack)
+DESCENDANTS_LIMIT = 1_000_000
+
+
+def children(ctx, focus: tuple) -> tuple:
+    out: list = []
+    for item in focus:
+        out += children_of(item, ctx.model)
+    return tuple(out)
+
+
+def descendants(ctx, focus: tuple) -> tuple:
+    """All nodes below the input, level by level (the order repeat(children()) gives)."""
+    out: list = []
+    level = list(focus)
+    while level:
+        below: list = []
+        for item in level:
+            below += children_of(item, ctx.model)
+        out += below
+        if len(out) > DESCENDANTS_LIMIT:
+            raise FHIRPathEvaluationError(
+                f"descendants() passed {DESCENDANTS_LIMIT} nodes", code="descendants-limit"
+            )
+        level = below
+    return tuple(out)

@@ -1,0 +1,269 @@
+"""Navigation over FHIR JSON: member access, children() and primitive extensions.
+
+Nodes are `collection` 5-tuples pointing into the input; nothing here copies or
+changes it. What a step does depends on the parent's type, so `Navigator` works it
+out once per (type, name) and keeps it: the JSON key(s) to read, the child type,
+and how to read a primitive (`"1974-12-25"` as a `Date`, a number in a decimal
+element as a `Decimal`).
+
+A FHIR primitive's id and extensions live beside it under ``_key`` (``"_birthDate"``,
+or a list aligned with the values: ``"_given": [null, {...}]``). `sidecar` finds them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fhirpath.runtime.temporal import Date, DateTime, Time
+
+
+def _decimal(value):
+    if type(value) is float:
+        return Decimal(repr(value))  # JSON read without parse_float=Decimal: lossy
+    if type(value) is int:
+        return Decimal(value)
+    return value
+
+
+def _integer(value):
+    # integer64 is a JSON string in R5; tolerate it everywhere
+    if type(value) is str:
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _reader(parse):
+    def read(value):
+        if type(value) is str:
+            parsed = parse(value)
+            if parsed is not None:
+                return parsed
+        return value  # keep what cannot be read: data is never dropped
+
+    return read
+
+
+#: System type name of a FHIR primitive -> how to read its JSON value
+_READERS = {
+    "Decimal": _decimal,
+    "Date": _reader(Date.from_fhir),
+    "DateTime": _reader(DateTime.from_fhir),
+    "Time": _reader(Time.from_fhir),
+    "Integer": _integer,
+    "Long": _integer,
+}
+
+
+def _is_abstract_resource(t) -> bool:
+    return t is not None and t.kind == "resource" and t.abstract
+
+
+def resource_type(value: dict, model, declared=None):
+    """The type of a resource held in JSON (``resourceType``), else ``declared``."""
+    name = value.get("resourceType")
+    if type(name) is str and model is not None:
+        found = model.type(name)
+        if found is not None:
+            return found
+    return declared
+
+
+def sidecar(node) -> dict | None:
+    """The ``_key`` object holding a primitive node's id and extensions, if any."""
+    parent, key, index = node[2], node[3], node[4]
+    if parent is None or key is None:
+        return None
+    holder = parent[0]
+    if type(holder) is not dict:
+        return None
+    extra = holder.get("_" + key)
+    if index is None:
+        return extra if type(extra) is dict else None
+    if type(extra) is list and index < len(extra):
+        found = extra[index]
+        return found if type(found) is dict else None
+    return None
+
+
+class Navigator:
+    """Member access ``.name`` on a collection: ``navigator(items) -> tuple``."""
+
+    __slots__ = ("name", "model", "_plans", "_sidecar_key")
+
+    def __init__(self, name: str, model) -> None:
+        self.name = name
+        self.model = model
+        self._plans: dict = {}  # parent TypeInfo -> ((json_key, child type, is_primitive), ...)
+        self._sidecar_key = "_" + name
+
+    def _plan(self, t) -> tuple:
+        element = t.element(self.name)
+        if element is None:
+            plan = ()
+        else:
+            plan = tuple(
+                (key, child, child.kind == "primitive") for key, child in element.choices
+            )
+        self._plans[t] = plan
+        return plan
+
+    def __call__(self, items: tuple) -> tuple:
+        out = []
+        append = out.append
+        plans = self._plans
+        for item in items:
+            if type(item) is not tuple:
+                continue  # System values have no members
+            value = item[0]
+            t = item[1]
+            if type(value) is not dict:
+                # a primitive's members (id, extension) live in its sidecar
+                if t is not None:
+                    holder = sidecar(item)
+                    if holder is not None:
+                        self._from_dict(holder, item, t, append)
+                continue
+            if t is None:
+                self._untyped(value, item, append)
+                continue
+            plan = plans.get(t)
+            if plan is None:
+                plan = self._plan(t)
+            for key, child, primitive in plan:
+                found = value.get(key)
+                if primitive:
+                    extra = value.get("_" + key)
+                    if found is None and extra is None:
+                        continue
+                    _primitives(found, extra, child, item, key, append)
+                elif found is not None:
+                    if _is_abstract_resource(child):
+                        _resources(found, child, item, key, append, self.model)
+                    else:
+                        _complex(found, child, item, key, append)
+        return tuple(out)
+
+    def _from_dict(self, holder: dict, item, t, append) -> None:
+        plan = self._plans.get(t)
+        if plan is None:
+            plan = self._plan(t)
+        for key, child, primitive in plan:
+            found = holder.get(key)
+            if found is None:
+                continue
+            if primitive:
+                _primitives(found, holder.get("_" + key), child, item, key, append)
+            else:
+                _complex(found, child, item, key, append)
+
+    def _untyped(self, value: dict, item, append) -> None:
+        """Without a model: the JSON key, else a choice key such as valueQuantity."""
+        key = self.name
+        found = value.get(key)
+        if found is None:
+            prefix = key
+            for candidate in value:
+                if len(candidate) > len(prefix) and candidate.startswith(prefix) and candidate[len(prefix)].isupper():
+                    key, found = candidate, value[candidate]
+                    break
+        _untyped(found, value.get("_" + key), item, key, append)
+
+
+def _untyped(found, extra, parent, key, append) -> None:
+    """Nodes of type None (no model): JSON as it is, floats read as Decimal."""
+    if type(found) is list:
+        for index, element in enumerate(found):
+            if element is not None:
+                append((_decimal(element) if type(element) is float else element, None, parent, key, index))
+    elif found is not None:
+        append((_decimal(found) if type(found) is float else found, None, parent, key, None))
+    elif extra is not None:
+        append((None, None, parent, key, None))
+
+
+def _complex(found, child, parent, key, append) -> None:
+    if type(found) is list:
+        for index, element in enumerate(found):
+            if element is not None:
+                append((element, child, parent, key, index))
+    else:
+        append((found, child, parent, key, None))
+
+
+def _resources(found, declared, parent, key, append, model) -> None:
+    if type(found) is list:
+        for index, element in enumerate(found):
+            if type(element) is dict:
+                append((element, resource_type(element, model, declared), parent, key, index))
+    elif type(found) is dict:
+        append((found, resource_type(found, model, declared), parent, key, None))
+
+
+def _primitives(found, extra, child, parent, key, append) -> None:
+    system = child.system
+    reader = None if system is None else _READERS.get(system.name)
+    if type(found) is list:
+        extras = extra if type(extra) is list else ()
+        for index, element in enumerate(found):
+            if element is None:
+                if index < len(extras) and extras[index] is not None:
+                    append((None, child, parent, key, index))  # value-less, extended
+                continue
+            append((element if reader is None else reader(element), child, parent, key, index))
+        # extensions beyond the values' list (values all null)
+        for index in range(len(found), len(extras)):
+            if extras[index] is not None:
+                append((None, child, parent, key, index))
+    elif found is not None:
+        append((found if reader is None else reader(found), child, parent, key, None))
+    elif type(extra) is dict:
+        append((None, child, parent, key, None))
+    elif type(extra) is list:
+        for index, element in enumerate(extra):
+            if element is not None:
+                append((None, child, parent, key, index))
+
+
+def children(item, model) -> list:
+    """The child nodes of one item, in JSON order (spec children()); extensions of
+    primitives included."""
+    if type(item) is not tuple:
+        return []
+    value, t = item[0], item[1]
+    out: list = []
+    append = out.append
+    if type(value) is not dict:
+        holder = sidecar(item) if t is not None else None
+        if holder is not None:
+            _children_of(holder, item, t, model, append)
+        return out
+    _children_of(value, item, t, model, append)
+    return out
+
+
+def _children_of(value: dict, item, t, model, append) -> None:
+    for key, found in value.items():
+        if key == "resourceType":
+            continue
+        if key[0] == "_":
+            if key[1:] in value:
+                continue  # read together with its value
+            key = key[1:]
+            found = None
+        if t is None:
+            _untyped(found, value.get("_" + key), item, key, append)
+            continue
+        resolved = t.child_by_key(key)
+        if resolved is None:
+            continue  # not an element of the type (e.g. fhir_comments)
+        child = resolved[1]
+        if child.kind == "primitive":
+            _primitives(found, value.get("_" + key), child, item, key, append)
+        elif found is not None:
+            if _is_abstract_resource(child):
+                _resources(found, child, item, key, append, model)
+            else:
+                _complex(found, child, item, key, append)
