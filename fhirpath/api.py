@@ -133,15 +133,11 @@ class Engine:
 
     def _run(self, expression: Expression, resource, variables, typed: bool) -> list:
         model = self._model
-        root = self.root(resource)
-        ctx = EvalContext(
-            model,
-            _variables(variables, model) if variables else {},
-            root,
-            root,
-            root,
-            clock=self._clock,
-        )
+        if type(resource) is dict:  # the usual case, without the general root()
+            root = ((resource, resource_type(resource, model), None, None, None),)
+        else:
+            root = self.root(resource)
+        ctx = EvalContext(model, _variables(variables, model) if variables else {}, root, self._clock)
         try:
             result = expression._closure(ctx, root)
         except FHIRPathEvaluationError as error:
@@ -149,7 +145,7 @@ class Engine:
             raise
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
-        return [output_value(item) for item in result]
+        return [item[0] if type(item) is tuple else item for item in result]
 
     def root(self, resource) -> tuple:
         """The collection a resource stands for as the root of an evaluation."""

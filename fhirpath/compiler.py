@@ -129,6 +129,8 @@ class Compiler:
         matches = type_ops.matches
 
         def path_root(ctx, this):
+            if len(this) == 1:  # the usual root: one resource
+                return this if matches(this[0], wanted, exact_primitives=False) else navigate(this)
             selected = tuple(item for item in this if matches(item, wanted, exact_primitives=False))
             return selected if selected else navigate(this)
 

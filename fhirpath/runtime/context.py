@@ -16,48 +16,20 @@ def system_clock() -> datetime:
 
 
 class EvalContext:
-    __slots__ = (
-        "model",
-        "variables",
-        "resource",
-        "root_resource",
-        "context",
-        "index",
-        "total",
-        "clock",
-        "_now",
-        "trace",
-        "steps",
-        "max_steps",
-        "deadline",
-    )
+    __slots__ = ("model", "variables", "resource", "root_resource", "context", "index", "total",
+                 "clock", "_now", "trace")
 
-    def __init__(
-        self,
-        model,
-        variables: dict[str, tuple],
-        resource: tuple,
-        root_resource: tuple,
-        context: tuple,
-        *,
-        clock: Callable[[], datetime] = system_clock,
-        trace: Callable[[str, tuple], None] | None = None,
-        max_steps: int | None = None,
-        deadline: float | None = None,
-    ) -> None:
+    def __init__(self, model, variables: dict[str, tuple], root: tuple, clock: Callable[[], datetime],
+                 trace: Callable[[str, tuple], None] | None = None) -> None:
         self.model = model  # a fhirpath.model.Model, or None for plain JSON
         self.variables = variables  # name (without %) -> collection
-        self.resource = resource  # %resource
-        self.root_resource = root_resource  # %rootResource
-        self.context = context  # %context
+        # %resource, %rootResource and %context: the evaluation's root unless set otherwise
+        self.resource = self.root_resource = self.context = root
         self.index = None  # $index while a scoped function runs
         self.total = None  # $total inside aggregate()
         self.clock = clock
         self._now = None
         self.trace = trace
-        self.steps = 0
-        self.max_steps = max_steps
-        self.deadline = deadline
 
     def now(self) -> datetime:
         """The clock, read once: now(), today() and timeOfDay() agree within an evaluation."""

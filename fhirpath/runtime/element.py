@@ -88,30 +88,37 @@ def sidecar(node) -> dict | None:
     return None
 
 
+#: how a navigation step reads a child
+_COMPLEX, _PRIMITIVE, _RESOURCE = range(3)
+
+
 class Navigator:
     """Member access ``.name`` on a collection: ``navigator(items) -> tuple``."""
 
-    __slots__ = ("name", "model", "_plans", "_sidecar_key")
+    __slots__ = ("name", "model", "_plans")
 
     def __init__(self, name: str, model) -> None:
         self.name = name
         self.model = model
-        self._plans: dict = {}  # parent TypeInfo -> ((json_key, child type, is_primitive), ...)
-        self._sidecar_key = "_" + name
+        # parent TypeInfo -> ((json key, "_" + key, child type, how, reader), ...)
+        self._plans: dict = {}
 
     def _plan(self, t) -> tuple:
         element = t.element(self.name)
-        if element is None:
-            plan = ()
-        else:
-            plan = tuple(
-                (key, child, child.kind == "primitive") for key, child in element.choices
-            )
-        self._plans[t] = plan
+        steps = []
+        for key, child in () if element is None else element.choices:
+            if child.kind == "primitive":
+                system = child.system
+                reader = None if system is None else _READERS.get(system.name)
+                steps.append((key, "_" + key, child, _PRIMITIVE, reader))
+            else:
+                how = _RESOURCE if _is_abstract_resource(child) else _COMPLEX
+                steps.append((key, "_" + key, child, how, None))
+        plan = self._plans[t] = tuple(steps)
         return plan
 
     def __call__(self, items: tuple) -> tuple:
-        out = []
+        out: list = []
         append = out.append
         plans = self._plans
         for item in items:
@@ -124,7 +131,7 @@ class Navigator:
                 if t is not None:
                     holder = sidecar(item)
                     if holder is not None:
-                        self._from_dict(holder, item, t, append)
+                        self._walk(holder, item, plans.get(t) or self._plan(t), append)
                 continue
             if t is None:
                 self._untyped(value, item, append)
@@ -132,30 +139,40 @@ class Navigator:
             plan = plans.get(t)
             if plan is None:
                 plan = self._plan(t)
-            for key, child, primitive in plan:
+            for key, extra_key, child, how, reader in plan:
                 found = value.get(key)
-                if primitive:
-                    extra = value.get("_" + key)
-                    if found is None and extra is None:
-                        continue
-                    _primitives(found, extra, child, item, key, append)
+                if how is _PRIMITIVE:
+                    extra = value.get(extra_key)
+                    if extra is None and type(found) is list:
+                        # the common case: plain values, no extensions (a plain loop
+                        # beats a comprehension for the one or two values lists hold)
+                        index = 0
+                        for element in found:
+                            if element is not None:
+                                append((element if reader is None else reader(element), child, item, key, index))
+                            index += 1
+                    elif found is not None or extra is not None:
+                        _primitives(found, extra, child, reader, item, key, append)
                 elif found is not None:
-                    if _is_abstract_resource(child):
+                    if how is _RESOURCE:
                         _resources(found, child, item, key, append, self.model)
+                    elif type(found) is list:
+                        index = 0
+                        for element in found:
+                            if element is not None:
+                                append((element, child, item, key, index))
+                            index += 1
                     else:
-                        _complex(found, child, item, key, append)
+                        append((found, child, item, key, None))
         return tuple(out)
 
-    def _from_dict(self, holder: dict, item, t, append) -> None:
-        plan = self._plans.get(t)
-        if plan is None:
-            plan = self._plan(t)
-        for key, child, primitive in plan:
+    def _walk(self, holder: dict, item, plan: tuple, append) -> None:
+        for key, extra_key, child, how, reader in plan:
             found = holder.get(key)
             if found is None:
                 continue
-            if primitive:
-                _primitives(found, holder.get("_" + key), child, item, key, append)
+            if how is _PRIMITIVE:
+                _primitives(found, holder.get(extra_key), child, reader, item, key, append)
             else:
                 _complex(found, child, item, key, append)
 
@@ -202,9 +219,7 @@ def _resources(found, declared, parent, key, append, model) -> None:
         append((found, resource_type(found, model, declared), parent, key, None))
 
 
-def _primitives(found, extra, child, parent, key, append) -> None:
-    system = child.system
-    reader = None if system is None else _READERS.get(system.name)
+def _primitives(found, extra, child, reader, parent, key, append) -> None:
     if type(found) is list:
         extras = extra if type(extra) is list else ()
         for index, element in enumerate(found):
@@ -261,7 +276,9 @@ def _children_of(value: dict, item, t, model, append) -> None:
             continue  # not an element of the type (e.g. fhir_comments)
         child = resolved[1]
         if child.kind == "primitive":
-            _primitives(found, value.get("_" + key), child, item, key, append)
+            system = child.system
+            reader = None if system is None else _READERS.get(system.name)
+            _primitives(found, value.get("_" + key), child, reader, item, key, append)
         elif found is not None:
             if _is_abstract_resource(child):
                 _resources(found, child, item, key, append, model)
