@@ -114,6 +114,9 @@ def _order(left: tuple, right: tuple, symbol: str) -> int | None:
     b = _operand(right, symbol)
     if a is None or b is None:
         return None
+    t = type(a)
+    if t is type(b) and (t is str or t is int):
+        return (a > b) - (a < b)
     return compare.item_compare(a, b)
 
 

@@ -195,7 +195,16 @@ def equals(left: tuple, right: tuple) -> tuple:
     if not left or not right:
         return EMPTY
     if len(left) == 1 and len(right) == 1:
-        result = item_equals(left[0], right[0])
+        a, b = left[0], right[0]
+        # where(code = 'x') runs this per item: settle two strings or ints right here.
+        if type(a) is tuple and type(a[0]) is not dict:
+            a = a[0]
+        if type(b) is tuple and type(b[0]) is not dict:
+            b = b[0]
+        t = type(a)
+        if t is type(b) and (t is str or t is int):
+            return TRUE if a == b else FALSE
+        result = item_equals(a, b)
         return EMPTY if result is None else (TRUE if result else FALSE)
     if len(left) != len(right):
         return FALSE
