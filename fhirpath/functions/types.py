@@ -30,6 +30,19 @@ class NamedType:
         return f"<NamedType {self.qualified}>"
 
 
+class UnknownType(NamedType):
+    """A type name nothing defines: using it is an evaluation error (official suites)."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str) -> None:
+        super().__init__("", name)
+        self.qualified = name
+
+    def fail(self):
+        raise FHIRPathEvaluationError(f"unknown type '{self.name}'", code="unknown-type")
+
+
 def item_type(item):
     """The type of an item: a TypeInfo, a NamedType (untyped resources), or None."""
     if type(item) is tuple:
@@ -46,6 +59,8 @@ def item_type(item):
 
 def matches(item, wanted, *, exact_primitives: bool) -> bool:
     """Is ``item`` of type ``wanted``? (``exact_primitives`` for as/ofType.)"""
+    if type(wanted) is UnknownType:
+        wanted.fail()
     actual = item_type(item)
     if actual is None:
         return False

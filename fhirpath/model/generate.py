@@ -43,9 +43,15 @@ SYSTEM = "http://hl7.org/fhirpath/System."
 IMPLEMENTS = CORE + "structuredefinition-implements"
 KINDS = {"primitive-type": "primitive", "complex-type": "complex", "resource": "resource"}
 
+FHIR_TYPE = CORE + "structuredefinition-fhir-type"
+
 # Where a definition's own value type contradicts FHIRPath, and the fix. R5 types
 # integer64.value as System.Integer (32-bit in FHIRPath); FHIRPath's 64-bit type is Long.
 VALUE_TYPE_FIXES = {"integer64": ("Integer", "Long")}
+
+# Elements whose FHIR type the definitions get wrong. R4 calls Resource.id a string;
+# the R4 resource documentation, R5 and the official suite (testContainedId) say id.
+ELEMENT_TYPE_FIXES = {"Resource.id": "id"}
 
 
 @dataclass(frozen=True)
@@ -97,10 +103,22 @@ def element_types(el: dict, backbone_paths: set[str]) -> tuple[str, ...]:
         return (el["path"],)
     if "contentReference" in el:
         return (el["contentReference"].split("#", 1)[1],)
-    return tuple(
-        "System." + t["code"][len(SYSTEM):] if t["code"].startswith(SYSTEM) else t["code"]
-        for t in el["type"]
-    )
+    defined_at = el.get("base", {}).get("path", el["path"])  # inherited copies name their origin
+    if defined_at in ELEMENT_TYPE_FIXES:
+        return (ELEMENT_TYPE_FIXES[defined_at],)
+    return tuple(type_name(t) for t in el["type"])
+
+
+def type_name(t: dict) -> str:
+    """A type code as a model type name. Elements such as Element.id and Extension.url
+    have a System type code; the FHIR type they hold is in an extension (string, uri...)."""
+    code = t["code"]
+    if not code.startswith(SYSTEM):
+        return code
+    for extension in t.get("extension", ()):
+        if extension.get("url") == FHIR_TYPE:
+            return extension.get("valueUrl") or extension.get("valueUri")
+    return "System." + code[len(SYSTEM):]
 
 
 def element_targets(el: dict) -> tuple[str, ...]:

@@ -30,6 +30,12 @@ No System value is a tuple, so ``type(item) is tuple`` tells the two apart.
 from __future__ import annotations
 
 from fhirpath.errors import FHIRPathEvaluationError
+from fhirpath.model import register_system_class
+from fhirpath.runtime.quantity import Quantity
+from fhirpath.runtime.temporal import Date, DateTime, Time
+
+for _cls, _name in ((Date, "Date"), (DateTime, "DateTime"), (Time, "Time"), (Quantity, "Quantity")):
+    register_system_class(_cls, _name)
 
 EMPTY: tuple = ()
 TRUE: tuple = (True,)
@@ -105,8 +111,6 @@ def system_value(item):
         t = item[1]
         if t is not None and (t in _QUANTITY_TYPES or t.is_subtype_of("FHIR.Quantity")):
             _QUANTITY_TYPES.add(t)
-            from fhirpath.runtime.quantity import Quantity
-
             quantity = Quantity.from_fhir(value)
             return value if quantity is None else quantity
     return value

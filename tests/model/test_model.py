@@ -134,11 +134,13 @@ def test_inherited_elements_are_the_defining_types_objects(r4):
     assert patient.element("extension").type is r4.type("Extension")
 
 
-def test_element_id_extension_url_and_resource_id_are_system_strings_as_defined(r4, r5):
+def test_elements_typed_by_a_system_code_get_the_fhir_type_their_definition_names(r4, r5):
     for m in (r4, r5):
-        assert m.type("Patient").element("id").type is SYSTEM_TYPES["String"]
-        assert m.type("HumanName").element("id").type is SYSTEM_TYPES["String"]
-        assert m.type("Extension").element("url").type is SYSTEM_TYPES["String"]
+        assert m.type("Patient").element("id").type is m.type("id")  # R4 says string: fixed
+        assert m.type("Observation").element("id").type is m.type("id")
+        assert m.type("Extension").element("url").type is m.type("uri")
+    assert r4.type("HumanName").element("id").type is r4.type("string")
+    assert r5.type("HumanName").element("id").type is r5.type("id")  # R5 made Element.id an id
 
 
 def test_an_unknown_element_gives_none(r4):
@@ -423,7 +425,7 @@ def test_child_by_key_finds_plain_and_choice_json_keys(r4):
     assert observation.child_by_key("valueQuantity") == (value, r4.type("Quantity"))
     assert observation.child_by_key("valueString") == (value, r4.type("string"))
     assert observation.child_by_key("status") == (observation.element("status"), r4.type("code"))
-    assert observation.child_by_key("id") == (observation.element("id"), SYSTEM_TYPES["String"])
+    assert observation.child_by_key("id") == (observation.element("id"), r4.type("id"))
 
 
 def test_child_by_key_rejects_choice_base_names_and_unknown_keys(r4):
