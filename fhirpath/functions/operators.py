@@ -60,6 +60,12 @@ def _invalid(symbol: str, left: tuple, right: tuple | None = None) -> FHIRPathEv
     )
 
 
+def _opaque(left: tuple, right: tuple) -> bool:
+    """A FHIR Quantity without a usable value or unit takes part: the result is empty
+    (spec §6.6: "operate on quantities with invalid units will result in empty")."""
+    return compare.opaque_quantity(left[0]) or compare.opaque_quantity(right[0])
+
+
 def _number(value) -> bool:
     t = type(value)
     return t is int or t is Decimal
@@ -110,14 +116,15 @@ def not_equivalent(left: tuple, right: tuple) -> tuple:
 
 
 def _order(left: tuple, right: tuple, symbol: str) -> int | None:
-    a = _operand(left, symbol)
-    b = _operand(right, symbol)
-    if a is None or b is None:
-        return None
-    t = type(a)
-    if t is type(b) and (t is str or t is int):
-        return (a > b) - (a < b)
-    return compare.item_compare(a, b)
+    if len(left) == 1 and len(right) == 1:
+        a, b = left[0], right[0]
+        t = type(a)
+        if t is type(b) and (t is str or t is int):
+            return (a > b) - (a < b)
+        return compare.item_compare(a, b)
+    _operand(left, symbol)  # raises for several items
+    _operand(right, symbol)
+    return None
 
 
 def greater_than(left: tuple, right: tuple) -> tuple:
@@ -238,6 +245,8 @@ def plus(left: tuple, right: tuple) -> tuple:
         return _quantity_result(quantity.add(_quantity(a), _quantity(b)))
     if ta in _TEMPORALS and tb is Quantity:
         return (temporal.add(a, b.value, b.unit),)
+    if _opaque(left, right):
+        return EMPTY
     raise _invalid("+", left, right)
 
 
@@ -256,6 +265,8 @@ def minus(left: tuple, right: tuple) -> tuple:
         return _quantity_result(quantity.sub(_quantity(a), _quantity(b)))
     if ta in _TEMPORALS and tb is Quantity:
         return (temporal.sub(a, b.value, b.unit),)
+    if _opaque(left, right):
+        return EMPTY
     raise _invalid("-", left, right)
 
 
@@ -271,6 +282,8 @@ def multiply(left: tuple, right: tuple) -> tuple:
         return (_EXACT.multiply(_decimal(a), _decimal(b)),)
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
         return _quantity_result(quantity.mul(_quantity(a), _quantity(b)))
+    if _opaque(left, right):
+        return EMPTY
     raise _invalid("*", left, right)
 
 
@@ -287,6 +300,8 @@ def divide(left: tuple, right: tuple) -> tuple:
         return (_plain(_DIVISION.divide(_decimal(a), _decimal(b))),)
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
         return _quantity_result(quantity.div(_quantity(a), _quantity(b)))
+    if _opaque(left, right):
+        return EMPTY
     raise _invalid("/", left, right)
 
 
@@ -352,6 +367,8 @@ def negate(operand: tuple) -> tuple:
         return (_EXACT.minus(value),)
     if t is Quantity:
         return (quantity.negate(value),)
+    if compare.opaque_quantity(operand[0]):
+        return EMPTY
     raise _invalid("-", operand)
 
 
@@ -362,4 +379,6 @@ def positive(operand: tuple) -> tuple:
         return EMPTY
     if _number(value) or type(value) is Quantity:
         return (value,)
+    if compare.opaque_quantity(operand[0]):
+        return EMPTY
     raise _invalid("+", operand)

@@ -32,6 +32,7 @@ __all__ = [
     "item_equals",
     "item_equivalent",
     "key",
+    "opaque_quantity",
     "unique",
 ]
 
@@ -73,12 +74,13 @@ def _as_quantity(value) -> Quantity:
 
 def item_equals(a, b) -> bool | None:
     """`a = b` for two items; None (empty) when unknown, e.g. dates of different precision."""
+    item_a, item_b = a, b
     if type(a) is tuple:
         a = _value(a)
     if type(b) is tuple:
         b = _value(b)
     ta, tb = type(a), type(b)
-    if ta is tb and (ta is str or ta is int):
+    if ta is tb and (ta is str or ta is int or ta is Decimal):
         return a == b
     ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
     if ka == _NOTHING or kb == _NOTHING:
@@ -86,6 +88,8 @@ def item_equals(a, b) -> bool | None:
     if ka != kb:
         if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
             return quantity.equals(_as_quantity(a), _as_quantity(b))
+        if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
+            return None
         return False
     if ka == _TEMPORAL:
         return temporal.equals(a, b)
@@ -156,17 +160,18 @@ def _json_equivalent(a, b) -> bool:
 
 def item_compare(a, b) -> int | None:
     """-1, 0 or 1 ordering `a` and `b` (spec §6.2); None (empty) when the order is unknown:
-    different date precisions, incommensurable units, a value-less node.
+    different date precisions, incommensurable or unusable units, a value-less node.
 
     Raises `FHIRPathEvaluationError` (code ``incomparable``) for types that cannot be
     ordered against each other: Booleans and complex values, or two different kinds
     (a String and an Integer, a Time and a Date)."""
+    item_a, item_b = a, b
     if type(a) is tuple:
         a = _value(a)
     if type(b) is tuple:
         b = _value(b)
     ta, tb = type(a), type(b)
-    if ta is tb and (ta is str or ta is int):
+    if ta is tb and (ta is str or ta is int or ta is Decimal):
         return (a > b) - (a < b)
     ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
     if ka == _NOTHING or kb == _NOTHING:
@@ -180,9 +185,27 @@ def item_compare(a, b) -> int | None:
             return quantity.compare(a, b)
     elif (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
         return quantity.compare(_as_quantity(a), _as_quantity(b))
+    if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
+        return None
     raise FHIRPathEvaluationError(
         f"cannot compare {_type_name(a)} with {_type_name(b)}", code="incomparable"
     )
+
+
+def opaque_quantity(item) -> bool:
+    """A FHIR Quantity (Age, Duration...) node FHIRPath cannot compute with: no value, or
+    units from a system other than UCUM and the calendar. `system_value` leaves it a JSON
+    object; operators treat it as a Quantity with invalid units, which gives empty
+    (spec §6.1.1, §6.6: "Attempting to operate on quantities with invalid units")."""
+    if type(item) is not tuple or type(item[0]) is not dict:
+        return False
+    t = item[1]
+    return t is not None and t.is_subtype_of("FHIR.Quantity") and type(system_value(item)) is dict
+
+
+def _unit_unknown(item, other_kind) -> bool:
+    """`item` is an opaque quantity and the other side a quantity or a number."""
+    return (other_kind == _QUANTITY or other_kind == _NUMBER or other_kind == _COMPLEX) and opaque_quantity(item)
 
 
 def _type_name(value) -> str:

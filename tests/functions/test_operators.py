@@ -57,6 +57,7 @@ WEIGHT = node({"value": 185, "unit": "lbs", "system": "http://unitsofmeasure.org
 OFFICIAL = node({"use": "official", "family": "Chalmers", "given": ["Peter", "James"]}, "HumanName", "name")
 USUAL = node({"use": "usual", "given": ["Jim"]}, "HumanName", "name")
 BIRTH_DATE = node(date("1974-12-25"), "date", "birthDate")
+TABLETS = node({"value": 5, "unit": "tablet", "system": "http://snomed.info/sct", "code": "385055001"}, "Quantity")
 
 
 def run(symbol, left, right):
@@ -332,6 +333,7 @@ ORDER = [
     ("Patient.birthDate ? today()", (BIRTH_DATE,), (date("2024-05-01"),), T, T, F, F),
     ("now() ? Patient.birthDate", (dt("2024-05-01T10:00:00.000+02:00"),), (BIRTH_DATE,), F, F, T, T),
     ("now() ? today()", (dt("2024-05-01T10:00:00.000+02:00"),), (date("2024-05-01"),), E, E, E, E),
+    ("a Quantity in SNOMED units ? 5 'mg' (invalid units)", (TABLETS,), (q("5 'mg'"),), E, E, E, E),
 ]
 
 
@@ -536,6 +538,7 @@ PLUS = [
     ("1 + 'a'", (1,), ("a",), Error("invalid-operand")),
     ("true + true", (True,), (True,), Error("invalid-operand")),
     ("name + name", (OFFICIAL,), (OFFICIAL,), Error("invalid-operand")),
+    ("a Quantity in SNOMED units + 5 'mg' (invalid units)", (TABLETS,), (q("5 'mg'"),), E),
     ("(1 | 2) + 1", (1, 2), (1,), Error("not-a-singleton")),
     ("1 + (1 | 2)", (1,), (1, 2), Error("not-a-singleton")),
 ]
@@ -586,6 +589,7 @@ MULTIPLY = [
     ("Observation.value * 2", (WEIGHT,), (2,), (q("370 '[lb_av]'"),)),
     ("4294967296 * 4294967296 overflows", (2**32,), (2**32,), E),
     ("'a' * 2", ("a",), (2,), Error("invalid-operand")),
+    ("2 * a Quantity in SNOMED units (invalid units)", (2,), (TABLETS,), E),
 ]
 
 
@@ -702,6 +706,7 @@ UNARY = [
     ("+Observation.value is a Quantity", "+", (WEIGHT,), (q("185 '[lb_av]'"),)),
     ("-(5 'mg')", "-", (q("5 'mg'"),), (q("-5 'mg'"),)),
     ("-{}", "-", E, E),
+    ("-(a Quantity in SNOMED units)", "-", (TABLETS,), E),
     ("+{}", "+", E, E),
     ("-(-9223372036854775808L) cannot be represented", "-", (-(2**63),), E),
     ("-1.convertsToInteger(), i.e. -true", "-", (True,), Error("invalid-operand")),

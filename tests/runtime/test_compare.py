@@ -44,6 +44,8 @@ WEIGHT = node({"value": 185, "unit": "lbs", "system": "http://unitsofmeasure.org
 OFFICIAL = {"use": "official", "family": "Chalmers", "given": ["Peter", "James"]}
 USUAL = {"use": "usual", "given": ["Jim"]}
 NO_VALUE = node(None, "date", "birthDate")  # only "_birthDate": {"extension": [...]}
+TABLETS = node({"value": 5, "unit": "tablet", "system": "http://snomed.info/sct", "code": "385055001"}, "Quantity")
+AGE_WITHOUT_VALUE = node({"unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}, "Age", "valueAge")
 
 
 # ---- item_equals ------------------------------------------------------------------------
@@ -103,6 +105,11 @@ EQUALS = [
     ("official name = usual name", node(OFFICIAL, "HumanName"), node(USUAL, "HumanName"), False),
     ("a complex value = a string", node(OFFICIAL, "HumanName"), "Chalmers", False),
     ("a value-less node = a date (empty)", NO_VALUE, date("1974-12-25"), None),
+    ("a Quantity in SNOMED units = 5 'mg' (invalid units: empty)", TABLETS, q("5 'mg'"), None),
+    ("a Quantity in SNOMED units = 5 (empty)", TABLETS, 5, None),
+    ("an Age without value = 1 'a' (empty)", AGE_WITHOUT_VALUE, q("1 'a'"), None),
+    ("two equal Quantities in SNOMED units", TABLETS, node(dict(TABLETS[0]), "Quantity"), True),
+    ("a Quantity in SNOMED units = 'tablet'", TABLETS, "tablet", False),
     ("a value-less node = a value-less node (empty)", NO_VALUE, NO_VALUE, None),
 ]
 
@@ -208,6 +215,9 @@ ORDER = [
     ("2 < 3 '1'", 2, q("3 '1'"), -1),
     ("a decimal node > 180.0", node(D("185"), "decimal"), D("180.0"), 1),
     ("a value-less node vs a date", NO_VALUE, date("2000"), None),
+    ("a Quantity in SNOMED units vs 5 'mg'", TABLETS, q("5 'mg'"), None),
+    ("a Quantity in SNOMED units vs 5", TABLETS, 5, None),
+    ("an Age without value vs another", AGE_WITHOUT_VALUE, AGE_WITHOUT_VALUE, None),
 ]
 
 
@@ -225,6 +235,7 @@ INCOMPARABLE = [
     ("a Date vs a Time", date("2012-01-01"), tm("T10:00")),
     ("a Quantity vs a String", q("1 'mg'"), "1 mg"),
     ("two complex values", node(OFFICIAL, "HumanName"), node(USUAL, "HumanName")),
+    ("a Quantity in SNOMED units vs a String", TABLETS, "5 tablets"),
 ]
 
 
@@ -305,7 +316,7 @@ SAMPLES = [
     q("24 'h'"), q("1 year"),
     node("a", "string"), node("1", "code"), node(1, "integer"), node(D("2.50"), "decimal"),
     node(True, "boolean"), node(date("2012-01-01"), "date"), WEIGHT, node(OFFICIAL, "HumanName"),
-    node(dict(OFFICIAL), "HumanName"), node(USUAL, "HumanName"), NO_VALUE,
+    node(dict(OFFICIAL), "HumanName"), node(USUAL, "HumanName"), NO_VALUE, TABLETS, AGE_WITHOUT_VALUE,
 ]
 
 
@@ -348,3 +359,11 @@ UNIQUE = [
 @pytest.mark.parametrize("items, expected", [row[1:] for row in UNIQUE], ids=[row[0] for row in UNIQUE])
 def test_unique_drops_items_equal_to_an_earlier_one(items, expected):
     assert compare.unique(items) == expected
+
+
+def test_opaque_quantity_names_fhir_quantities_without_a_usable_value_or_unit():
+    assert compare.opaque_quantity(TABLETS)
+    assert compare.opaque_quantity(AGE_WITHOUT_VALUE)
+    assert not compare.opaque_quantity(WEIGHT)
+    assert not compare.opaque_quantity(node(OFFICIAL, "HumanName"))
+    assert not compare.opaque_quantity(q("5 'mg'"))
