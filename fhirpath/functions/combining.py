@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fhirpath.functions.existence import unique
+from fhirpath.runtime.compare import unique
 
 
 def union(ctx, focus: tuple, other: tuple) -> tuple:
-    return tuple(unique(focus + other))
+    return unique(focus + other)
 
 
 def combine(ctx, focus: tuple, other: tuple, preserve_order) -> tuple:

@@ -79,31 +79,11 @@ def count(ctx, focus: tuple) -> tuple:
     return (len(focus),)
 
 
-def unique(items) -> list:
-    """Items without repeats by `=`, first occurrences in order (distinct, union)."""
-    out: list = []
-    seen: set = set()
-    uncertain: list = []  # items without a hash key: compared one by one
-    key = compare.key
-    for item in items:
-        k = key(item)
-        if k is None:
-            if any(compare.item_equals(item, other) is True for other in uncertain):
-                continue
-            uncertain.append(item)
-        elif k in seen:
-            continue
-        else:
-            seen.add(k)
-        out.append(item)
-    return out
-
-
 def distinct(ctx, focus: tuple) -> tuple:
     if len(focus) < 2:
         return focus
-    return tuple(unique(focus))
+    return compare.unique(focus)
 
 
 def is_distinct(ctx, focus: tuple) -> tuple:
-    return TRUE if len(unique(focus)) == len(focus) else FALSE
+    return TRUE if len(compare.unique(focus)) == len(focus) else FALSE

@@ -38,8 +38,6 @@ def select(ctx, focus: tuple, projection) -> tuple:
 
 
 def _repeat(ctx, focus: tuple, projection, *, keep_duplicates: bool) -> tuple:
-    from fhirpath.functions.existence import unique
-
     out: list = []
     queue = list(focus)
     while queue:
@@ -47,7 +45,7 @@ def _repeat(ctx, focus: tuple, projection, *, keep_duplicates: bool) -> tuple:
         for item in queue:
             produced += projection(ctx, (item,))
         if not keep_duplicates:
-            fresh = unique(out + produced)[len(out):]  # only items not yet in the output
+            fresh = list(compare.unique(out + produced)[len(out):])  # only items not yet in the output
             produced = fresh
         out += produced
         if len(out) > REPEAT_LIMIT:
@@ -87,9 +85,14 @@ def sort(ctx, focus: tuple, keys: tuple) -> tuple:
 
     def order(a, b):
         for (_, descending), x, y in zip(keys, a[1], b[1]):
-            result = _order(x, y)
+            if x is None or y is None:  # empty keys first, whatever the direction (testSort10)
+                result = (x is not None) - (y is not None)
+            else:
+                result = _order(x, y)
+                if descending:
+                    result = -result
             if result:
-                return -result if descending else result
+                return result
         return 0
 
     return tuple(item for item, _ in sorted(rows, key=cmp_to_key(order)))

@@ -52,9 +52,7 @@ def _member(item, other: tuple) -> bool:
 
 
 def intersect(ctx, focus: tuple, other: tuple) -> tuple:
-    from fhirpath.functions.existence import unique
-
-    return tuple(item for item in unique(focus) if _member(item, other))
+    return tuple(item for item in compare.unique(focus) if _member(item, other))
 
 
 def exclude(ctx, focus: tuple, other: tuple) -> tuple:
