@@ -13,7 +13,9 @@ LAYERS = {
     "functions": 3,
     "compiler": 4, "analyzer": 4,
     "api": 5,
-    "cli": 6, "bulk": 6, "lsp": 6, "__main__": 6,
+    "bulk": 6, "lsp": 6,
+    "cli": 7,  # the command drives bulk.local (ARCHITECTURE.md: cli -> api, bulk.local, errors)
+    "__main__": 8,  # python -m fhirpath runs the cli
 }
 
 
