@@ -35,6 +35,7 @@ __all__ = [
     "TypeInfo",
     "converts_implicitly",
     "load_model",
+    "loaded_releases",
     "register_system_class",
     "system_type",
 ]
@@ -201,3 +202,8 @@ def load_model(release: str = "r4") -> Model:
                 text = f.read()
             model = _models[release] = Model(release, text)
     return model
+
+
+def loaded_releases() -> tuple[str, ...]:
+    """The releases whose model this process has read so far."""
+    return tuple(sorted(_models))
