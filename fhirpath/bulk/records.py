@@ -28,7 +28,7 @@ class InvalidJSON(Exception):
     """A line or document that is not JSON (the message says where)."""
 
 
-def decode(data: bytes | str) -> Any:
+def decode(data: bytes) -> Any:
     """Parsed JSON with every non-integer number as an exact Decimal."""
     try:
         return _DECODER.decode(data[3:] if data.startswith(_BOM) else data)
@@ -51,7 +51,7 @@ def encode(record: Mapping[str, Any]) -> bytes:
     return _ENCODER.encode(record)
 
 
-def error_record(file: str, line: int | None, code: str, message: str, **details: Any) -> dict:
+def error_record(file: str | None, line: int | None, code: str, message: str, **details: Any) -> dict:
     return {"file": file, "line": line, "error": {"code": code, "message": message, **details}}
 
 
@@ -109,7 +109,7 @@ class Evaluator:
         self._typed = typed
         self._variables = variables
 
-    def record(self, file: str | None, line: int | None, data: bytes | str) -> dict:
+    def record(self, file: str | None, line: int | None, data: bytes) -> dict:
         """The record of one input line or document: its results, or why there are none."""
         try:
             resource = decode(data)
