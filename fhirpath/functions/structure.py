@@ -48,10 +48,12 @@ def _model(ctx, function: str):
 def _structure(ctx, function: str, url: str):
     """(the type the structure is about, whether it is that core type's own definition)."""
     model = _model(ctx, function)
-    target = model.profile_base(url) if type(url) is str else None
-    if target is None:
+    canonical, _, version = url.partition("|") if type(url) is str else (None, "", "")
+    target = model.profile_base(canonical) if canonical else None
+    core = target is not None and canonical == CORE + target.name
+    if target is None or (core and version and version != model.fhir_version):
         raise FHIRPathEvaluationError(f"unknown structure definition '{url}'", code="unknown-profile")
-    return target, url == CORE + target.name
+    return target, core
 
 
 # ---- conformsTo() -----------------------------------------------------------------------------
