@@ -374,6 +374,10 @@ def _accepts(expected: frozenset[str], t: TypeInfo) -> bool:
     conversions, spec §4.5)?"""
     if "Any" in expected:
         return True
+    if t.namespace == "FHIR":  # FHIR type names (FHIR additions take Coding, Resource...)
+        for wanted in expected:
+            if wanted not in SYSTEM_TYPES and t.is_subtype_of("FHIR." + wanted):
+                return True
     name = _system_name(t)
     if name is None:
         return False
@@ -855,7 +859,14 @@ class _Walk:
             return StaticType(None, False, unordered=name in UNORDERED_RESULTS)
         # a named type: one value per call, except from functions that take one item and
         # give several (split, toChars); the others reduce their input (count, exists)
-        return StaticType(_system_types(_names(returns)), spec.scalar or not spec.singleton_input)
+        # A named type: FHIR ones (extension(), resolve()) come one or more per input
+        # item; System ones one per call, except from functions that take one item and
+        # give several (split, toChars), the others reducing their input (count, join).
+        names = _names(returns)
+        if all(name in SYSTEM_TYPES for name in names):
+            return StaticType(_system_types(names), spec.scalar or not spec.singleton_input)
+        found = [self.model.type(name) for name in names] if self.model is not None else [None]
+        return StaticType(None if None in found else frozenset(found), False)
 
 
 def _flow(name: str, flows, focus: StaticType, args: list[StaticType]) -> StaticType:
@@ -942,7 +953,8 @@ def _pair_result(op: str, left: str, right: str, left_names, right_names, return
 def _arity_message(spec: FunctionSpec, count: int) -> str:
     low, high = spec.min_args, spec.max_args
     wanted = f"at least {low}" if high is None else (f"{low}" if low == high else f"{low} to {high}")
-    return f"{spec.name}() takes {wanted} argument{'' if high == 1 == low else 's'} but got {count}"
+    plural = "" if high == 1 == low else "s"
+    return f"{spec.name}() takes {wanted} argument{plural} but got {count}; {spec.signature()}"
 
 
 def first_error(diagnostics: Iterable[Diagnostic], *, strict: bool) -> Diagnostic | None:
