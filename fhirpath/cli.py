@@ -7,6 +7,7 @@ compile. Records go to standard output, progress and the summary to standard err
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -144,6 +145,50 @@ def check_command(
     if not quiet:
         click.echo(f"fhirpath: {checked:,} expressions checked, {failed:,} with errors", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.command("repl")
+@click.argument("resource_file", required=False, type=click.File("rb"), metavar="[RESOURCE]")
+@model_option
+@click.option("--var", "var_pairs", multiple=True, metavar="NAME=TEXT", help="Set %NAME to the string TEXT.")
+@click.option("--vars", "vars_file", type=click.File("rb"), metavar="FILE", help="A JSON object of variables.")
+def repl_command(
+    resource_file: IO[bytes] | None, model: str, var_pairs: tuple[str, ...], vars_file: IO[bytes] | None
+) -> None:
+    """Evaluate expressions, one a line, against RESOURCE (a JSON file; none: no input).
+
+    Each result item is printed on its own line with its type; an empty result as {}.
+    """
+    from fhirpath import api
+
+    resource = None
+    if resource_file is not None:
+        try:
+            resource = records.decode(resource_file.read())
+        except records.InvalidJSON as error:
+            raise click.BadParameter(f"not JSON: {error}", param_hint="RESOURCE") from None
+    variables = _variables(var_pairs, vars_file)
+    prompt = ""
+    if sys.stdin.isatty():
+        prompt = "fhirpath> "
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing and history for input())
+    while True:
+        try:
+            text = input(prompt)
+        except EOFError:
+            break
+        if not text.strip():
+            continue
+        try:
+            items = api.compile(text, MODELS[model]).evaluate(resource, variables, typed=True)
+        except FHIRPathError as error:
+            click.echo(_diagnostic("<input>", error))
+            continue
+        for type_name, value in items:
+            click.echo(records.text_item({"type": type_name, "value": value}))
+        if not items:
+            click.echo("{}")
 
 
 def _expressions_to_check(arguments: tuple[str, ...], files: tuple[IO[str], ...]) -> Iterator[tuple[str, int, str]]:

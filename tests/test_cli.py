@@ -3,7 +3,6 @@
 import gzip
 import json
 import os
-import pty
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -187,6 +186,28 @@ def test_check_exits_0_when_every_expression_compiles():
     assert completed.stderr == b"fhirpath: 2 expressions checked, 0 with errors\n"
 
 
+def test_repl_prints_each_item_with_its_type_and_errors_with_a_caret(tmp_path):
+    patient = tmp_path / "ada.json"
+    patient.write_bytes((ROOT / EXAMPLE).read_bytes().splitlines()[0])
+    typed = b"name.given\n\nname.frist()\nactive.not()\ngender.where(false)\n"
+    completed = fhirpath("repl", patient, stdin=typed)
+    assert completed.returncode == 0
+    assert completed.stdout.decode().splitlines() == [
+        "Ada (FHIR.string)",
+        "Augusta (FHIR.string)",
+        "<input>:1:6: semantic error[unknown-function] unknown function 'frist'; did you mean 'first'?",
+        "  name.frist()",
+        "       ^^^^^^^",
+        "false (System.Boolean)",
+        "{}",
+    ]
+
+
+def test_repl_refuses_a_resource_that_is_not_json():
+    completed = fhirpath("repl", EXAMPLE, stdin=b"id\n")  # NDJSON: several documents
+    assert completed.returncode == 2 and b"not JSON" in completed.stderr
+
+
 def test_version_is_printed():
     completed = fhirpath("--version")
     assert completed.returncode == 0 and completed.stdout.decode().startswith("fhirpath 0.")
@@ -198,6 +219,7 @@ def test_the_console_script_is_the_click_entry_point():
 
 
 def test_progress_on_a_terminal_shows_resources_per_second(tmp_path):
+    pty = pytest.importorskip("pty", reason="needs a pseudo-terminal (POSIX)")
     leader, follower = pty.openpty()
     try:
         completed = subprocess.run(
@@ -221,6 +243,7 @@ def test_progress_on_a_terminal_shows_resources_per_second(tmp_path):
 
 
 def test_quiet_runs_write_nothing_to_a_terminal():
+    pty = pytest.importorskip("pty", reason="needs a pseudo-terminal (POSIX)")
     leader, follower = pty.openpty()
     try:
         completed = subprocess.run(

@@ -63,19 +63,21 @@ def text_line(record: Mapping[str, Any]) -> str:
         return f"{where}: error[{error['code']}] {error['message']}"
     fields = [(name, value) for name, value in record.items() if name not in RESERVED_NAMES]
     if len(fields) == 1:
-        return f"{where}: {_text_items(fields[0][1])}"
-    return f"{where}: " + "; ".join(f"{name}={_text_items(value)}" for name, value in fields)
+        return f"{where}: {text_items(fields[0][1])}"
+    return f"{where}: " + "; ".join(f"{name}={text_items(value)}" for name, value in fields)
 
 
-def _text_items(items: list) -> str:
+def text_items(items: list) -> str:
+    """Items as readable text, comma-separated; ``{}`` for the empty collection."""
     if not items:
         return "{}"
-    return ", ".join(_text_item(item) for item in items)
+    return ", ".join(text_item(item) for item in items)
 
 
-def _text_item(item: Any) -> str:
+def text_item(item: Any) -> str:
+    """One item as readable text: strings bare, booleans as FHIRPath spells them, JSON for objects."""
     if isinstance(item, dict) and item.keys() == {"type", "value"}:  # --typed
-        return f"{_text_item(item['value'])} ({item['type']})"
+        return f"{text_item(item['value'])} ({item['type']})"
     if isinstance(item, str):
         return item
     if isinstance(item, bool):
