@@ -67,13 +67,12 @@ def eval_command(
     """
     variables = _variables(var_pairs, vars_file)
     paths = sources.expand(files or [sources.STDIN])
-    batches = local.stream(
-        paths, {"result": expression}, model=MODELS[model], variables=variables, strict=strict, typed=typed,
-        output="text" if output == "text" else "ndjson", jobs=jobs or None, limit=limit,
-    )
     started = time.perf_counter()
     try:
-        first = next(batches, None)  # compiles before anything is written
+        batches = local.stream(
+            paths, {"result": expression}, model=MODELS[model], variables=variables, strict=strict, typed=typed,
+            output="text" if output == "text" else "ndjson", jobs=jobs or None, limit=limit,
+        )
     except FHIRPathError as error:
         click.echo(_diagnostic("<expression>", error), err=True)
         sys.exit(EXIT_USAGE)
@@ -81,9 +80,9 @@ def eval_command(
     show_progress = not quiet and sys.stderr.isatty() and (len(paths) > 1 or _any_ndjson(paths))
     try:
         with _Progress(paths, show_progress) as progress:
-            resources, errors = _write(out, output, _chained(first, batches), progress, started)
+            resources, errors = _write(out, output, batches, progress, started)
     except BrokenPipeError:  # the reader left (`| head`): stop quietly, as filters do
-        batches.close()
+        batches.close()  # stops the workers
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_ERROR_RECORDS)
     if not quiet:
@@ -226,12 +225,6 @@ def _variables(pairs: tuple[str, ...], vars_file: IO[bytes] | None) -> dict[str,
             raise click.BadParameter(f"{pair!r} is not NAME=TEXT", param_hint="--var")
         variables[name] = text
     return variables or None
-
-
-def _chained(first: local.Batch | None, rest: Iterator[local.Batch]) -> Iterator[local.Batch]:
-    if first is not None:
-        yield first
-        yield from rest
 
 
 def _any_ndjson(paths: list[str]) -> bool:

@@ -34,14 +34,15 @@ class Batch(NamedTuple):
     consumed: int  # input bytes this batch accounts for (progress)
 
 
-class _Run:
-    """Everything a worker needs, as plain picklable data."""
+class _Run(NamedTuple):
+    """Everything a worker needs, as plain picklable data (expression text, not closures)."""
 
-    def __init__(self, expressions, model, strict, typed, variables, output) -> None:
-        self.expressions = dict(expressions)
-        self.model, self.strict, self.typed = model, strict, typed
-        self.variables = variables
-        self.output = output
+    expressions: dict[str, str]
+    model: str | None
+    strict: bool
+    typed: bool
+    variables: Mapping[str, Any] | None
+    output: Output
 
     def evaluator(self) -> records.Evaluator:
         return records.Evaluator(
@@ -65,18 +66,28 @@ def stream(
     """Batches in input order. ``expressions`` maps record field names to expression text.
 
     ``jobs`` worker processes (None: one per core; 1: evaluate in this process).
-    ``limit`` stops after that many resources. Syntax and semantic errors raise here,
-    before any input is read.
+    ``limit`` stops after that many resources. Syntax and semantic errors raise from this
+    call, before any input is read.
     """
-    run = _Run(expressions, model, strict, typed, variables, output)
-    evaluator = run.evaluator()  # compiles: FHIRPathSyntaxError/SemanticError surface now
+    run = _Run(dict(expressions), model, strict, typed, variables, output)
+    evaluator = run.evaluator()  # compiles here, so errors surface now
     work = _limited(chain.from_iterable(sources.read(p, max_lines=chunk_lines) for p in sources.expand(paths)), limit)
     if jobs is None:
         jobs = os.cpu_count() or 1
     if jobs <= 1:
-        for item in work:
-            yield _evaluate(evaluator, run.output, item)
-        return
+        return (_evaluate(evaluator, output, item) for item in work)
+    return _in_workers(run, evaluator, work, jobs)
+
+
+def evaluate(paths: Iterable[str | os.PathLike], expressions: Mapping[str, str], **options: Any) -> Iterator[dict]:
+    """Records (dicts) in input order; the options are those of `stream`."""
+    batches = stream(paths, expressions, output="records", **options)
+    return (record for batch in batches for record in batch.payload)
+
+
+def _in_workers(
+    run: _Run, evaluator: records.Evaluator, work: Iterator[sources.Chunk | sources.ReadFailure], jobs: int
+) -> Iterator[Batch]:
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(run,)) as pool:
         pending: deque[Future] = deque()
         try:
@@ -87,19 +98,13 @@ def stream(
                     done: Future = Future()
                     done.set_result(_evaluate(evaluator, run.output, item))
                     pending.append(done)
-                while len(pending) > 2 * jobs:
+                while len(pending) > 2 * jobs:  # bounded read-ahead: flat memory
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
         finally:
             for future in pending:
                 future.cancel()
-
-
-def evaluate(paths: Iterable[str | os.PathLike], expressions: Mapping[str, str], **options: Any) -> Iterator[dict]:
-    """Records (dicts) in input order; the options are those of `stream`."""
-    for batch in stream(paths, expressions, output="records", **options):
-        yield from batch.payload
 
 
 def _limited(

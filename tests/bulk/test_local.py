@@ -48,7 +48,7 @@ def test_batches_count_records_errors_and_input_bytes(sample):
 
 def test_a_syntax_error_raises_before_any_input_is_read():
     with pytest.raises(FHIRPathSyntaxError):
-        next(local.stream(["/no/such/file.ndjson"], {"bad": "Patient."}))
+        local.stream(["/no/such/file.ndjson"], {"bad": "Patient."})
 
 
 def test_a_limit_stops_after_that_many_resources(sample):
