@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.runtime.element import children as children_of
+from fhirpath.runtime.element import descendants as descendants_of
 
 #: descendants() stops with an error past this many nodes (a resource that big is an attack)
 DESCENDANTS_LIMIT = 1_000_000
@@ -18,16 +19,7 @@ def children(ctx, focus: tuple) -> tuple:
 
 def descendants(ctx, focus: tuple) -> tuple:
     """All nodes below the input, level by level (the order repeat(children()) gives)."""
-    out: list = []
-    level = list(focus)
-    while level:
-        below: list = []
-        for item in level:
-            below += children_of(item, ctx.model)
-        out += below
-        if len(out) > DESCENDANTS_LIMIT:
-            raise FHIRPathEvaluationError(
-                f"descendants() passed {DESCENDANTS_LIMIT} nodes", code="descendants-limit"
-            )
-        level = below
-    return tuple(out)
+    found = descendants_of(focus, ctx.model, DESCENDANTS_LIMIT)
+    if found is None:
+        raise FHIRPathEvaluationError(f"descendants() passed {DESCENDANTS_LIMIT} nodes", code="descendants-limit")
+    return tuple(found)

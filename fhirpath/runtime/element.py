@@ -245,42 +245,134 @@ def _primitives(found, extra, child, reader, parent, key, append) -> None:
 def children(item, model) -> list:
     """The child nodes of one item, in JSON order (spec children()); extensions of
     primitives included."""
-    if type(item) is not tuple:
-        return []
-    value, t = item[0], item[1]
     out: list = []
-    append = out.append
-    if type(value) is not dict:
-        holder = sidecar(item) if t is not None else None
-        if holder is not None:
-            _children_of(holder, item, t, model, append)
-        return out
-    _children_of(value, item, t, model, append)
+    _children(item, model, out, None)
     return out
 
 
-def _children_of(value: dict, item, t, model, append) -> None:
+def descendants(items, model, limit: int) -> list | None:
+    """Every node below ``items``, level by level; None past ``limit`` nodes.
+
+    Only complex nodes and primitives that carry a ``_x`` sidecar can have children,
+    so only those are expanded: most nodes of a resource are plain primitives."""
+    out: list = []
+    level = list(items)
+    while level:
+        expand: list = []
+        for item in level:
+            _children(item, model, out, expand)
+        if len(out) > limit:
+            return None
+        level = expand
+    return out
+
+
+#: more ways a key can be read, in children(): ignored, or a ``_x`` sidecar key
+_IGNORED, _SIDECAR = 3, 4
+
+#: per parent type, per JSON key: (child type, how, reader, the other key of the pair)
+_KEY_PLANS: dict = {}
+
+
+def _key_plan(t, plans: dict, key: str) -> tuple:
+    if key == "resourceType":
+        entry = (None, _IGNORED, None, None)
+    elif key[0] == "_":
+        base = _key_plan(t, plans, key[1:])
+        entry = (base[0], _SIDECAR, base[2], key[1:]) if base[1] is _PRIMITIVE else (None, _IGNORED, None, None)
+    else:
+        resolved = t.child_by_key(key)
+        if resolved is None:
+            entry = (None, _IGNORED, None, None)  # not an element of the type (e.g. fhir_comments)
+        else:
+            child = resolved[1]
+            if child.kind == "primitive":
+                system = child.system
+                entry = (child, _PRIMITIVE, None if system is None else _READERS.get(system.name), "_" + key)
+            else:
+                entry = (child, _RESOURCE if _is_abstract_resource(child) else _COMPLEX, None, None)
+    plans[key] = entry
+    return entry
+
+
+def _children(item, model, out: list, expand: list | None) -> None:
+    """Append an item's child nodes to ``out``; those that may have children of their
+    own (complex values, primitives with a sidecar) also to ``expand``."""
+    if type(item) is not tuple:
+        return
+    value, t = item[0], item[1]
+    if type(value) is not dict:
+        holder = sidecar(item) if t is not None else None
+        if holder is None:
+            return
+        value = holder
+    if t is None:
+        _untyped_children(value, item, out, expand)
+        return
+    append = out.append
+    plans = _KEY_PLANS.get(t)
+    if plans is None:
+        plans = _KEY_PLANS[t] = {}
+    for key, found in value.items():
+        entry = plans.get(key)
+        if entry is None:
+            entry = _key_plan(t, plans, key)
+        child, how, reader, other = entry
+        if how is _PRIMITIVE:
+            extra = value.get(other)
+            if extra is None:  # the common case: no id or extensions beside the value
+                if type(found) is list:
+                    index = 0
+                    for element in found:
+                        if element is not None:
+                            append((element if reader is None else reader(element), child, item, key, index))
+                        index += 1
+                else:
+                    append((found if reader is None else reader(found), child, item, key, None))
+                continue
+            mark = len(out)
+            _primitives(found, extra, child, reader, item, key, append)
+        elif how is _COMPLEX:
+            if type(found) is list:
+                mark = len(out)
+                index = 0
+                for element in found:
+                    if element is not None:
+                        append((element, child, item, key, index))
+                    index += 1
+            else:
+                node = (found, child, item, key, None)
+                append(node)
+                if expand is not None:
+                    expand.append(node)
+                continue
+        elif how is _SIDECAR:
+            if other in value:
+                continue  # read together with its value
+            mark = len(out)
+            _primitives(None, found, child, reader, item, other, append)
+        elif how is _RESOURCE:
+            mark = len(out)
+            _resources(found, child, item, key, append, model)
+        else:
+            continue
+        if expand is not None:
+            expand += out[mark:]
+
+
+def _untyped_children(value: dict, item, out: list, expand: list | None) -> None:
+    append = out.append
     for key, found in value.items():
         if key == "resourceType":
             continue
         if key[0] == "_":
             if key[1:] in value:
-                continue  # read together with its value
-            key = key[1:]
-            found = None
-        if t is None:
-            _untyped(found, value.get("_" + key), item, key, append)
-            continue
-        resolved = t.child_by_key(key)
-        if resolved is None:
-            continue  # not an element of the type (e.g. fhir_comments)
-        child = resolved[1]
-        if child.kind == "primitive":
-            system = child.system
-            reader = None if system is None else _READERS.get(system.name)
-            _primitives(found, value.get("_" + key), child, reader, item, key, append)
-        elif found is not None:
-            if _is_abstract_resource(child):
-                _resources(found, child, item, key, append, model)
-            else:
-                _complex(found, child, item, key, append)
+                continue
+            key, extra, found = key[1:], found, None
+        else:
+            extra = value.get("_" + key)
+        mark = len(out)
+        _untyped(found, extra, item, key, append)
+        nested = extra is not None or type(found) is dict or (type(found) is list and found and type(found[0]) is dict)
+        if nested and expand is not None:
+            expand += out[mark:]
