@@ -11,14 +11,17 @@ error; evaluation never looks a name up in a table.
 from __future__ import annotations
 
 import difflib
+from copy import copy
 from decimal import Decimal
 from functools import partial
 
 from fhirpath import ast
 from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError
 from fhirpath.functions import types as type_ops
+from fhirpath.functions.instances import instance_selector
 from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
+from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.element import Navigator
 from fhirpath.runtime.quantity import Quantity
@@ -51,12 +54,41 @@ class Compiler:
         self.functions = functions
         self.strict = strict
         self._navigators: dict[str, Navigator] = {}
+        # Where compilation is: the caller's declared variables, the names
+        # defineVariable() has made visible, and whether one computed at run time has
+        # (then any %name may exist). Each compile() works on its own copy.
+        self._declared: frozenset[str] = frozenset()
+        self._defined: frozenset[str] = frozenset()
+        self._open = False
 
     # ---- entry -------------------------------------------------------------------
 
-    def compile(self, node: ast.Node, base: int = 0):
+    def compile(self, node: ast.Node, base: int = 0, *, variables=()):
+        """The closure of a whole expression.
+
+        ``variables`` names the %variables the caller will supply; a %name that is
+        neither one of them, nor built in, nor defined by defineVariable() where it
+        is used is a semantic error (``undefined-variable``)."""
+        session = copy(self)  # scope state per compilation; the navigator cache is shared
+        session._declared = frozenset(variables)
+        return session._sub(node, base)
+
+    def _compile(self, node: ast.Node, base: int):
+        """A node that continues an invocation chain: what defineVariable() defines in
+        it stays visible to the rest of the chain."""
         method = getattr(self, "_" + type(node).__name__)
         return method(node, base)
+
+    def _sub(self, node: ast.Node, base: int):
+        """A sub-expression (the whole expression, an operand, an argument, an index, an
+        instance selector's value). It ends every chain inside it: variables defined
+        there are not visible after it, and at run time they are dropped when it ends."""
+        defined, is_open = self._defined, self._open
+        closure = self._compile(node, base)
+        if self._defined is defined and self._open is is_open:
+            return closure
+        self._defined, self._open = defined, is_open
+        return _variable_scope(closure)
 
     # ---- helpers -----------------------------------------------------------------
 
@@ -180,13 +212,13 @@ class Compiler:
     # ---- paths -----------------------------------------------------------------------
 
     def _Member(self, node: ast.Member, base: int):
-        target = self.compile(node.target, base)
+        target = self._compile(node.target, base)
         navigate = self._navigator(node.name)
         return lambda ctx, this: navigate(target(ctx, this))
 
     def _Index(self, node: ast.Index, base: int):
-        target = self.compile(node.target, base)
-        index = self.compile(node.index, base + node.index_at)
+        target = self._compile(node.target, base)
+        index = self._sub(node.index, base + node.index_at)
         start, end = ast.span(node, base)
 
         def indexer(ctx, this):
@@ -208,16 +240,19 @@ class Compiler:
         return indexer
 
     def _Instance(self, node: ast.Instance, base: int):
-        from fhirpath.functions.instances import instance_selector
-
         wanted = self._type(node.type_name, node, base)
-        values = [self.compile(value, base + at) for value, at in zip(node.values, node.values_at)]
-        return _located(instance_selector(wanted, node.names, values, self.model), node, base)
+        values = [self._sub(value, base + at) for value, at in zip(node.values, node.values_at)]
+        try:
+            select = instance_selector(wanted, node.names, values, self.model)
+        except FHIRPathSemanticError as error:
+            error.locate(*ast.span(node, base))
+            raise
+        return _located(select, node, base)
 
     # ---- operators -----------------------------------------------------------------------
 
     def _Unary(self, node: ast.Unary, base: int):
-        operand = self.compile(node.operand, base + node.operand_at)
+        operand = self._sub(node.operand, base + node.operand_at)
         spec = UNARY_OPERATORS.get(node.op)
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
@@ -228,8 +263,8 @@ class Compiler:
         return _located(lambda ctx, this: impl(operand(ctx, this)), node, base)
 
     def _Binary(self, node: ast.Binary, base: int):
-        left = self.compile(node.left, base)
-        right = self.compile(node.right, base + node.right_at)
+        left = self._sub(node.left, base)
+        right = self._sub(node.right, base + node.right_at)
         spec = OPERATORS.get(node.op)
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
@@ -242,7 +277,7 @@ class Compiler:
         return _located(lambda ctx, this: impl(left(ctx, this), right(ctx, this)), node, base)
 
     def _TypeOp(self, node: ast.TypeOp, base: int):
-        target = self.compile(node.target, base)
+        target = self._sub(node.target, base)
         wanted = self._type(node.type_name, node, base)
         operation = type_ops.is_ if node.op == "is" else type_ops.as_
         return _located(lambda ctx, this: operation(target(ctx, this), wanted), node, base)
@@ -259,11 +294,13 @@ class Compiler:
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
-        target = None if node.target is None else self.compile(node.target, base)
+        target = None if node.target is None else self._compile(node.target, base)
         args = [
             self._argument(spec, index, arg, base + at)
             for index, (arg, at) in enumerate(zip(node.args, node.args_at))
         ]
+        if spec.impl is define_variable:
+            self._define(node.args[0], base + node.args_at[0])
         build = _scalar_call if spec.scalar else _collection_call
         return _located(build(spec, target, args), node, base)
 
@@ -284,7 +321,7 @@ class Compiler:
                 descending, arg, base = arg.descending, arg.key, base
             elif isinstance(arg, ast.Unary) and arg.op == "-":
                 descending, base, arg = True, base + arg.operand_at, arg.operand
-            return kind, (self.compile(arg, base), descending)
+            return kind, (self._sub(arg, base), descending)
         if isinstance(arg, ast.SortKey):
             raise self._error("'asc' and 'desc' are only allowed in sort()", "unexpected-sort-key", arg, base)
         if kind is ParamKind.TYPE:
@@ -293,10 +330,29 @@ class Compiler:
                 raise self._error(f"{spec.name}() expects a type name", "expected-type", arg, base)
             return kind, self._type(name, arg, base)
         if kind is ParamKind.NAME:
-            if not isinstance(arg, ast.Identifier):
-                raise self._error(f"{spec.name}() expects a name", "expected-name", arg, base)
-            return kind, arg.name
-        return kind, self.compile(arg, base)
+            # a bare name (functions.json) or a String literal (the spec's examples: 'week')
+            if isinstance(arg, ast.Identifier):
+                return kind, arg.name
+            if isinstance(arg, ast.Literal) and arg.kind == "string":
+                return kind, arg.value
+            raise self._error(f"{spec.name}() expects a name", "expected-name", arg, base)
+        return kind, self._sub(arg, base)
+
+    def _define(self, name: ast.Node, base: int) -> None:
+        """After defineVariable(name, ...): %name is visible to the rest of the chain.
+
+        The name is normally a String literal, checked here. The suites also compute
+        one (``defineVariable(defineVariable('p', 'x').select(%p))``): then the rest of
+        the chain accepts any %name, and evaluation checks it."""
+        if not isinstance(name, ast.Literal):
+            self._open = True
+            return
+        if name.kind != "string":
+            raise self._error("defineVariable() expects the name as a String", "invalid-argument", name, base)
+        text = name.value
+        if is_builtin_variable(text) or text in self._declared or text in self._defined:
+            raise self._error(f"variable '%{text}' is already defined", "variable-redefined", name, base)
+        self._defined = self._defined | {text}
 
 
 def _dotted(node: ast.Node) -> str | None:
@@ -334,6 +390,21 @@ def _located(fn, node: ast.Node, base: int):
             raise
 
     return located
+
+
+def _variable_scope(fn):
+    """``fn`` with the variables restored when it returns: what defineVariable() binds
+    inside lives until the sub-expression ends (siblings and outer chains never see it)."""
+
+    def scoped(ctx, this):
+        outer = ctx.variables
+        ctx.variables = dict(outer)
+        try:
+            return fn(ctx, this)
+        finally:
+            ctx.variables = outer
+
+    return scoped
 
 
 def _raise(error: FHIRPathEvaluationError, node: ast.Node, base: int):

@@ -68,6 +68,7 @@ __all__ = [
     "negate",
     "round_",
     "sub",
+    "to_fhir",
     "truncate",
 ]
 
@@ -254,6 +255,15 @@ class Quantity:
         if system == CALENDAR_SYSTEM and text not in _CALENDAR_NAMES:
             return None
         return Quantity(value, text)
+
+
+def to_fhir(quantity: Quantity) -> dict[str, Any]:
+    """The FHIR Quantity JSON of a System Quantity; `Quantity.from_fhir` reads it back.
+
+    Calendar keywords are coded in the FHIRPath calendar-units system, other units
+    in UCUM (instance selectors build FHIR data with it)."""
+    system = CALENDAR_SYSTEM if quantity.unit in _CALENDAR_SECONDS else UCUM_SYSTEM
+    return {"value": quantity.value, "unit": quantity.unit, "system": system, "code": quantity.unit}
 
 
 def _unescape(text: str) -> str:
