@@ -46,9 +46,9 @@ def _encode_value(value: Any) -> Any:
 _ENCODER = msgspec.json.Encoder(enc_hook=_encode_value, decimal_format="number")
 
 
-def encode(record: Mapping[str, Any]) -> bytes:
+def encode(value: Any) -> bytes:
     """Compact JSON on one line (no raw newline can appear inside)."""
-    return _ENCODER.encode(record)
+    return _ENCODER.encode(value)
 
 
 def error_record(file: str | None, line: int | None, code: str, message: str, **details: Any) -> dict:
