@@ -27,14 +27,17 @@ MODELS = {"r4": "r4", "r5": "r5", "none": None}
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="fhirpath", message="%(prog)s %(version)s")
 def main() -> None:
-    """FHIRPath over FHIR resources: `fhirpath eval` and `fhirpath check`."""
+    """FHIRPath over FHIR resources: evaluate over files (eval), check expressions (check),
+    try expressions on one resource (repl)."""
 
 
 model_option = click.option(
     "--model", type=click.Choice(list(MODELS)), default="r4", show_default=True,
     help="FHIR release whose types the expression sees; 'none' for plain JSON.",
 )
-strict_option = click.option("--strict", is_flag=True, help="Reject paths the model does not define.")
+strict_option = click.option(
+    "--strict", is_flag=True, help="Strict compilation: also refuse what the model rules out (e.g. unknown elements).",
+)
 
 
 @main.command("eval")
