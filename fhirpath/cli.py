@@ -235,16 +235,17 @@ def _any_ndjson(paths: list[str]) -> bool:
 
 
 class _Progress:
-    """A progress bar on standard error (a TTY), sized by the input bytes, showing resources/s."""
+    """Progress on standard error (a TTY) showing resources/s: a bar sized by the input bytes,
+    or, when a size is unknown (standard input), a running count."""
 
     def __init__(self, paths: list[str], shown: bool) -> None:
         sizes = [sources.size(path) for path in paths]
-        self._shown = shown and None not in sizes
-        self._total = sum(size for size in sizes if size is not None)
+        self._shown = shown
+        self._total = None if None in sizes else sum(sizes)
         self._bar: Any = None
 
     def __enter__(self) -> _Progress:
-        if self._shown:
+        if self._shown and self._total is not None:
             self._bar = click.progressbar(
                 length=self._total, file=sys.stderr, label="fhirpath", show_eta=True,
                 item_show_func=lambda text: text,
@@ -253,11 +254,17 @@ class _Progress:
         return self
 
     def advance(self, batch: local.Batch, resources: int, started: float) -> None:
+        if not self._shown:
+            return
+        elapsed = time.perf_counter() - started
+        status = f"{resources:,} resources, {resources / elapsed if elapsed else 0:,.0f}/s"
         if self._bar is not None:
-            elapsed = time.perf_counter() - started
-            rate = resources / elapsed if elapsed else 0
-            self._bar.update(batch.consumed, f"{resources:,} resources, {rate:,.0f}/s")
+            self._bar.update(batch.consumed, status)
+        else:
+            click.echo(f"\rfhirpath  {status}", file=sys.stderr, nl=False)
 
     def __exit__(self, *exc_info: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc_info)
+        elif self._shown:
+            click.echo(file=sys.stderr)
