@@ -94,7 +94,7 @@ def read(path: str, *, max_lines: int = 1000, max_bytes: int = 1 << 20) -> Itera
 
 
 def _kind(path: str) -> str | None:
-    """"ndjson", "json", or None to decide from the content (stdin, other names)."""
+    """The kind the name tells ("ndjson" or "json"), or None: decide from the content."""
     name = path.removesuffix(".gz")
     if name.endswith(NDJSON_SUFFIXES):
         return "ndjson"
