@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks; `benches/README.md` says how to run them."""
