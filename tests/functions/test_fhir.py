@@ -215,3 +215,16 @@ def test_check_modifiers_fails_on_an_unexpected_modifier(engine, expression):
     with pytest.raises(FHIRPathEvaluationError) as raised:
         engine.evaluate(PATIENT, expression)
     assert raised.value.code == "unexpected-modifier"
+
+
+# ---- the table ---------------------------------------------------------------------------------
+
+#: the functions FHIR's fhirpath.html#functions adds or restates
+FHIR_FUNCTIONS = ("extension", "hasValue", "getValue", "trace", "resolve", "as", "ofType", "elementDefinition",
+                  "slice", "checkModifiers", "conformsTo", "memberOf", "subsumes", "subsumedBy", "htmlChecks")
+
+
+def test_every_function_of_the_fhir_page_is_in_the_table():
+    from fhirpath.functions.table import FUNCTIONS
+
+    assert [name for name in FHIR_FUNCTIONS if name not in FUNCTIONS] == []
