@@ -82,28 +82,41 @@ class Engine:
         self._cache: LRUCache = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
         self._compilers: dict[bool, Any] = {}
+        self._analyzer = None
         self.hits = self.misses = 0
 
     # ---- compiling -----------------------------------------------------------------
 
-    def compile(self, expression: str, *, strict: bool = False) -> Expression:
-        """Compile ``expression`` (cached). Raises FHIRPathSyntaxError/SemanticError."""
-        key = (expression, strict)
+    def compile(self, expression: str, *, strict: bool = False, context: str | None = None) -> Expression:
+        """Compile ``expression`` (cached). Raises FHIRPathSyntaxError/SemanticError.
+
+        ``context`` names the type the expression will be evaluated on (``Patient``,
+        or an element path such as ``Patient.contact``); the static checks use it.
+        ``strict=True`` raises every error the analyzer finds (unknown elements,
+        untyped choice access, order-dependent functions on unordered items...); without
+        it only the checks listed in `fhirpath.analyzer.ALWAYS_RAISED` run.
+        """
+        key = (expression, strict, context)
         found = self._cache.get(key)
         if found is not None:
             self.hits += 1
             return found
         self.misses += 1
-        compiled = self._compile(expression, strict)
+        compiled = self._compile(expression, strict, context)
         with self._lock:
             self._cache[key] = compiled
         return compiled
 
-    def _compile(self, expression: str, strict: bool) -> Expression:
+    def _compile(self, expression: str, strict: bool, context: str | None) -> Expression:
+        from fhirpath.analyzer import as_error, first_error
         from fhirpath.parser import parse_located
 
         try:
             tree, base = parse_located(expression)
+            # analysis first: its messages carry suggestions the compiler's lack
+            found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
+            if found is not None:
+                raise as_error(found)
             closure = self._compiler(strict).compile(tree, base)
         except FHIRPathError as error:
             error.expression = expression
@@ -117,6 +130,31 @@ class Engine:
 
             compiler = self._compilers[strict] = Compiler(self._model, self._functions, strict=strict)
         return compiler
+
+    @property
+    def analyzer(self):
+        """The engine's `fhirpath.analyzer.Analyzer` (same model and function table)."""
+        found = self._analyzer
+        if found is None:
+            from fhirpath.analyzer import Analyzer
+
+            found = self._analyzer = Analyzer(self._model, self._functions)
+        return found
+
+    def analyze(self, expression: str, *, context: str | None = None, variables=None):
+        """Static analysis of ``expression``: an `fhirpath.analyzer.Analysis` whose
+        ``diagnostics`` report problems (syntax errors included) instead of raising."""
+        from fhirpath.analyzer import Analysis
+        from fhirpath.errors import Diagnostic, FHIRPathSyntaxError
+        from fhirpath.parser import parse_located
+
+        try:
+            tree, base = parse_located(expression)
+        except FHIRPathSyntaxError as error:
+            start = error.start or 0
+            end = start if error.end is None else error.end
+            return Analysis.failed(Diagnostic(error.code, "error", error.message, start, end))
+        return self.analyzer.analyze(tree, base, context=context, variables=variables)
 
     # ---- evaluating ----------------------------------------------------------------
 
@@ -241,9 +279,16 @@ def engine(model: str | None = "r4") -> Engine:
     return found
 
 
-def compile(expression: str, model: str | None = "r4", *, strict: bool = False) -> Expression:  # noqa: A001
+def compile(  # noqa: A001
+    expression: str, model: str | None = "r4", *, strict: bool = False, context: str | None = None
+) -> Expression:
     """Compile ``expression`` once and evaluate it many times (cached per model)."""
-    return engine(model).compile(expression, strict=strict)
+    return engine(model).compile(expression, strict=strict, context=context)
+
+
+def analyze(expression: str, context: str | None = None, model: str | None = "r4", *, variables=None):
+    """Types and diagnostics of ``expression`` without raising (see `Engine.analyze`)."""
+    return engine(model).analyze(expression, context=context, variables=variables)
 
 
 def evaluate(
@@ -258,4 +303,4 @@ def evaluate(
     return engine(model).compile(expression, strict=strict).evaluate(resource, variables, typed=typed)
 
 
-__all__ = ["Engine", "Expression", "compile", "evaluate", "SYSTEM_TYPES"]
+__all__ = ["Engine", "Expression", "analyze", "compile", "evaluate", "SYSTEM_TYPES"]

@@ -67,7 +67,7 @@ def load_cases(shared: Path, release: str) -> list[Case]:
                     invalid=expression.get("invalid"),
                     inputfile=test.get("inputfile"),
                     outputs=outputs,
-                    mode=test.get("mode"),
+                    mode=test.get("mode") or expression.get("mode"),  # r4 testIif6 puts it there
                     predicate=test.get("predicate") == "true",
                     ordered=test.get("ordered") != "false",
                     attributes=dict(test.attrib),

@@ -23,6 +23,7 @@ from fhirpath.errors import (
     FHIRPathSemanticError,
     FHIRPathSyntaxError,
 )
+from fhirpath.model import load_model
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Temporal
 from tests.conftest import ROOT, SHARED
@@ -91,19 +92,31 @@ def test_official_case(case: Case | None):
     before = json.dumps(resource, sort_keys=True, default=str)
     strict = case.mode == "strict"
     run = engine(case.release)
+    context = static_context(case, resource)
 
     if case.invalid is not None:
         expected = EXPECTED_ERROR[case.invalid]
         with pytest.raises(FHIRPathError) as raised:
-            run.compile(case.expression, strict=strict).evaluate(resource)
+            run.compile(case.expression, strict=strict, context=context).evaluate(resource)
         assert isinstance(raised.value, expected), f"expected {expected.__name__}, got {raised.value!r}"
     else:
-        result = run.compile(case.expression, strict=strict).evaluate(resource, typed=True)
+        result = run.compile(case.expression, strict=strict, context=context).evaluate(resource, typed=True)
         if case.predicate:
             result = predicate(result)
         compare_outputs(case, result)
 
     assert json.dumps(resource, sort_keys=True, default=str) == before, "the input was changed"
+
+
+def static_context(case: Case, resource) -> str | None:
+    """The input's resource type, which the static checks take as the expression's
+    context (as the reference harness checks against it), unless the case says
+    skipStaticCheck or the model does not know the type (CDA inputs)."""
+    if case.attributes.get("skipStaticCheck") == "true" or not isinstance(resource, dict):
+        return None
+    name = resource.get("resourceType")
+    model = load_model(case.release)
+    return name if isinstance(name, str) and model.type(name) is not None else None
 
 
 def predicate(result: list) -> list:
