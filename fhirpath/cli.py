@@ -126,9 +126,12 @@ def _write(out: IO[bytes], output: str, batches: Iterator[local.Batch], progress
               help="Also check each non-blank line of FILE ('-' for standard input).")
 @model_option
 @strict_option
+@click.option("--context", metavar="TYPE",
+              help="What the expressions are evaluated on: a type (Patient) or element path (Patient.contact).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
 def check_command(
-    expressions: tuple[str, ...], expression_files: tuple[IO[str], ...], model: str, strict: bool, quiet: bool,
+    expressions: tuple[str, ...], expression_files: tuple[IO[str], ...], model: str, strict: bool,
+    context: str | None, quiet: bool,
 ) -> None:
     """Compile each expression and report syntax and semantic errors with their position.
 
@@ -140,7 +143,7 @@ def check_command(
     for label, line, text in _expressions_to_check(expressions, expression_files):
         checked += 1
         try:
-            api.compile(text, MODELS[model], strict=strict)
+            api.compile(text, MODELS[model], strict=strict, context=context)
         except FHIRPathError as error:
             failed += 1
             click.echo(_diagnostic(label, error, line))

@@ -208,6 +208,12 @@ def test_repl_refuses_a_resource_that_is_not_json():
     assert completed.returncode == 2 and b"not JSON" in completed.stderr
 
 
+def test_check_with_a_context_knows_the_elements_of_that_type():
+    completed = fhirpath("check", "--context", "Patient.contact", "--strict", "name.family", "telecom.vaule", "-q")
+    assert completed.returncode == 1
+    assert completed.stdout.decode().splitlines()[0].startswith("<expression 2>:1:9: semantic error[unknown-element]")
+
+
 def test_version_is_printed():
     completed = fhirpath("--version")
     assert completed.returncode == 0 and completed.stdout.decode().startswith("fhirpath 0.")
