@@ -56,7 +56,7 @@ class View:
         return self._select.rows(resource, dict(self.constants))
 
     def _compile(self, text: str) -> api.Expression:
-        return api.compile(text, self.model)
+        return api.compile(text, self.model, context=self.resource)
 
 
 class _Select:

@@ -130,6 +130,9 @@ def test_malformed_definitions_are_refused(definition):
         View(definition)
 
 
-def test_paths_compile_when_the_view_is_made():
+@pytest.mark.parametrize(
+    ("path", "resource"), [("getResourceKey()", "Patient"), ("id", "Pateint")],
+)
+def test_paths_compile_against_the_resource_type_when_the_view_is_made(path, resource):
     with pytest.raises(FHIRPathSemanticError):
-        view({"column": [{"name": "key", "path": "getResourceKey()"}]})
+        view({"column": [{"name": "key", "path": path}]}, resource=resource)
