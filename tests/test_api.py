@@ -1,3 +1,4 @@
+import gc
 import json
 from decimal import Decimal
 from itertools import islice
@@ -113,6 +114,22 @@ def test_engines_keep_their_own_caches():
         engine.compile(text)
     stats = engine.stats()
     assert stats["cache"]["size"] == 2 and stats["cache"]["misses"] == 3
+
+
+def test_stats_count_evictions_and_clearing_the_caches_releases_the_compiled_trees():
+    engine = fhirpath.Engine("r4", cache_size=2)
+    for text in ("'stats a'", "'stats b'", "'stats c'"):
+        engine.compile(text)
+    full = engine.stats()
+    assert full["cache"]["evictions"] == 1 and full["cache"]["approximate_bytes"] > 0
+    assert "r4" in full["models_loaded"]
+    engine.clear_caches()
+    gc.collect()
+    cleared = engine.stats()
+    assert cleared["cache"] | {"max_size": 0} == {
+        "size": 0, "max_size": 0, "hits": 0, "misses": 0, "evictions": 0, "approximate_bytes": 0
+    }
+    assert cleared["node_pool"]["size"] <= full["node_pool"]["size"] - 2  # 'stats b' and 'stats c'
 
 
 def test_corpus_evaluation_never_changes_its_input(shared):
