@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from fhirpath.errors import FHIRPathError, FHIRPathEvaluationError
 from fhirpath.functions.spec import FunctionSpec
@@ -87,8 +87,22 @@ class Engine:
 
     # ---- compiling -----------------------------------------------------------------
 
-    def compile(self, expression: str, *, strict: bool = False, context: str | None = None) -> Expression:
+    def compile(
+        self,
+        expression: str,
+        *,
+        strict: bool = False,
+        context: str | None = None,
+        variables: Iterable[str] | Mapping[str, Any] = (),
+    ) -> Expression:
         """Compile ``expression`` (cached). Raises FHIRPathSyntaxError/SemanticError.
+
+        ``variables`` declares the %variables evaluation will supply: their names, or a
+        mapping whose keys are the names (a leading '%' is optional). A %name that is
+        neither declared, nor built in (%resource, %context, %ucum, %`vs-...`...), nor
+        defined by defineVariable() earlier in its chain is a semantic error
+        (``undefined-variable``); a declared one missing at evaluation is an
+        evaluation error.
 
         ``context`` names the type the expression will be evaluated on (``Patient``,
         or an element path such as ``Patient.contact``); the static checks use it.
@@ -96,13 +110,14 @@ class Engine:
         untyped choice access, order-dependent functions on unordered items...); without
         it only the checks listed in `fhirpath.analyzer.ALWAYS_RAISED` run.
         """
-        key = (expression, strict, context)
+        names = declared_names(variables)
+        key = (expression, strict, context, names)
         found = self._cache.get(key)
         if found is not None:
             self.hits += 1
             return found
         self.misses += 1
-        compiled = self._compile(expression, strict, context)
+        compiled = self._compile(expression, strict, context, names)
         with self._lock:
             cache = self._cache
             if len(cache) >= cache.maxsize and key not in cache:
@@ -110,7 +125,7 @@ class Engine:
             cache[key] = compiled
         return compiled
 
-    def _compile(self, expression: str, strict: bool, context: str | None) -> Expression:
+    def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
         from fhirpath.analyzer import as_error, first_error
         from fhirpath.parser import parse_located
 
@@ -120,7 +135,7 @@ class Engine:
             found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
             if found is not None:
                 raise as_error(found)
-            closure = self._compiler(strict).compile(tree, base)
+            closure = self._compiler(strict).compile(tree, base, variables=variables)
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
@@ -170,7 +185,9 @@ class Engine:
         strict: bool = False,
         typed: bool = False,
     ) -> list:
-        return self.compile(expression, strict=strict).evaluate(resource, variables, typed=typed)
+        """Compile (cached) and evaluate; the names of ``variables`` are declared."""
+        compiled = self.compile(expression, strict=strict, variables=variables or ())
+        return compiled.evaluate(resource, variables, typed=typed)
 
     def _run(self, expression: Expression, resource, variables, typed: bool) -> list:
         model = self._model
@@ -227,6 +244,13 @@ class Engine:
             "model": self.model_name,
             "models_loaded": loaded_releases(),
         }
+
+
+def declared_names(variables: Iterable[str] | Mapping[str, Any]) -> frozenset[str]:
+    """The variable names a caller declares, without any leading '%'."""
+    if isinstance(variables, str):
+        raise TypeError("variables must be a collection of names or a mapping, not one string")
+    return frozenset(name[1:] if name.startswith("%") else name for name in variables)
 
 
 def _system(value):
@@ -294,10 +318,18 @@ def engine(model: str | None = "r4") -> Engine:
 
 
 def compile(  # noqa: A001
-    expression: str, model: str | None = "r4", *, strict: bool = False, context: str | None = None
+    expression: str,
+    model: str | None = "r4",
+    *,
+    strict: bool = False,
+    context: str | None = None,
+    variables: Iterable[str] | Mapping[str, Any] = (),
 ) -> Expression:
-    """Compile ``expression`` once and evaluate it many times (cached per model)."""
-    return engine(model).compile(expression, strict=strict, context=context)
+    """Compile ``expression`` once and evaluate it many times (cached per model).
+
+    ``variables`` declares the %names evaluation will supply (see `Engine.compile`).
+    """
+    return engine(model).compile(expression, strict=strict, context=context, variables=variables)
 
 
 def analyze(expression: str, context: str | None = None, model: str | None = "r4", *, variables=None):
@@ -313,8 +345,9 @@ def evaluate(
     strict: bool = False,
     typed: bool = False,
 ) -> list:
-    """Evaluate ``expression`` against ``resource`` (parsed FHIR JSON)."""
-    return engine(model).compile(expression, strict=strict).evaluate(resource, variables, typed=typed)
+    """Evaluate ``expression`` against ``resource`` (parsed FHIR JSON); each key of
+    ``variables`` is %key in the expression (and declared, see `Engine.compile`)."""
+    return engine(model).evaluate(resource, expression, variables, strict=strict, typed=typed)
 
 
 __all__ = ["Engine", "Expression", "analyze", "compile", "evaluate", "SYSTEM_TYPES"]

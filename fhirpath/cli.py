@@ -186,7 +186,7 @@ def repl_command(
         if not text.strip():
             continue
         try:
-            items = api.compile(text, MODELS[model]).evaluate(resource, variables, typed=True)
+            items = api.compile(text, MODELS[model], variables=variables or ()).evaluate(resource, variables, typed=True)
         except FHIRPathError as error:
             click.echo(_diagnostic("<input>", error))
             continue

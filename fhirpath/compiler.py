@@ -190,6 +190,12 @@ class Compiler:
         if constant is not None:
             # a caller's variable of the same name wins
             return lambda ctx, this: ctx.variables.get(name, constant)
+        if name not in self._declared and name not in self._defined and not self._open:
+            raise self._error(
+                f"undefined variable '%{name}': declare it (compile(..., variables=['{name}'])) "
+                "or define it with defineVariable() earlier in this chain",
+                "undefined-variable", node, base,
+            )
         start, end = ast.span(node, base)
 
         def variable(ctx, this):

@@ -68,9 +68,22 @@ def test_variables_become_percent_names():
     assert fhirpath.evaluate(None, "%x + 1", variables={"x": 41}) == [42]
 
 
-def test_an_undefined_variable_is_an_evaluation_error_with_a_position():
-    with pytest.raises(FHIRPathEvaluationError) as raised:
+def test_an_undefined_variable_is_a_compile_time_error_with_a_position():
+    with pytest.raises(FHIRPathSemanticError) as raised:
         fhirpath.evaluate(PATIENT, "name.given | %nope")
+    assert raised.value.code == "undefined-variable"
+    assert raised.value.position == "1:14"
+
+
+def test_compile_takes_the_names_of_the_variables_evaluation_will_supply():
+    expression = fhirpath.compile("%who.given", variables=["who"])
+    assert expression.evaluate(PATIENT, {"who": PATIENT["name"][1]}) == ["Jim"]
+    assert fhirpath.compile("%who.given", variables={"%who": None}) is expression
+
+
+def test_a_declared_variable_missing_at_evaluation_is_an_evaluation_error():
+    with pytest.raises(FHIRPathEvaluationError) as raised:
+        fhirpath.compile("name.given | %who", variables=["who"]).evaluate(PATIENT)
     assert raised.value.code == "undefined-variable"
     assert raised.value.position == "1:14"
 

@@ -106,7 +106,10 @@ class Evaluator:
         clashes = RESERVED_NAMES & set(expressions)
         if clashes:
             raise ValueError(f"expression names {sorted(clashes)} are reserved for record fields")
-        self._compiled = [(name, api.compile(text, model, strict=strict)) for name, text in expressions.items()]
+        self._compiled = [
+            (name, api.compile(text, model, strict=strict, variables=variables or ()))
+            for name, text in expressions.items()
+        ]
         self._name_errors = len(self._compiled) > 1
         self._typed = typed
         self._variables = variables

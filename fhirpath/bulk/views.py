@@ -33,7 +33,7 @@ class View:
             raise ViewError("a ViewDefinition needs a 'resource' type name")
         self.model = model
         self.constants = {constant["name"]: _constant_value(constant) for constant in definition.get("constant", ())}
-        self._where = [self._compile(where["path"]) for where in definition.get("where", ())]
+        self._where = [self._compile(where["path"], 0) for where in definition.get("where", ())]
         self._select = _Select(self, {"select": definition.get("select", [])}, None, 0)
         self.columns = self._select.columns
         if len(set(self.columns)) != len(self.columns):
@@ -55,8 +55,10 @@ class View:
                 return []
         return self._select.rows(resource, dict(self.constants))
 
-    def _compile(self, text: str) -> api.Expression:
-        return api.compile(text, self.model, context=self.resource)
+    def _compile(self, text: str, depth: int) -> api.Expression:
+        """`text` compiled with the constants and the forEach indexes of `depth` declared."""
+        indexes = [f"view_index_{level}" for level in range(depth)]
+        return api.compile(text, self.model, context=self.resource, variables=[*self.constants, *indexes])
 
 
 class _Select:
@@ -69,12 +71,13 @@ class _Select:
         self.index = f"view_index_{depth}"
         if each is not None:
             items = f"({each})" if focus is None else f"({focus}).select({each})"
-            self.count = view._compile(f"{items}.count()")
+            self.count = view._compile(f"{items}.count()", depth)
             focus, depth = f"{items}[%{self.index}]", depth + 1
         else:
             self.count = None
         self.column_paths = [
-            (column["name"], view._compile(column["path"] if focus is None else f"({focus}).select({column['path']})"),
+            (column["name"],
+             view._compile(column["path"] if focus is None else f"({focus}).select({column['path']})", depth),
              bool(column.get("collection")))
             for column in select.get("column", ())
         ]

@@ -1,0 +1,178 @@
+"""The compiler's variable scoping (fhirpath/compiler.py): defineVariable() makes %name
+visible to the rest of its invocation chain and nowhere else, every other %name must
+be built in or declared by the caller, and all of it is decided at compile time."""
+
+import pytest
+
+import fhirpath
+from fhirpath.compiler import Compiler
+from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError
+from fhirpath.model import load_model
+from fhirpath.parser import parse
+
+PATIENT = {
+    "resourceType": "Patient",
+    "id": "example",
+    "active": True,
+    "name": [
+        {"use": "official", "family": "Chalmers", "given": ["Peter", "James"]},
+        {"use": "usual", "given": ["Jim"]},
+        {"use": "maiden", "family": "Windsor", "given": ["Peter", "James"]},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("defineVariable('v1', 'value1').select(%v1)", ["value1"]),
+        ("defineVariable('n1', name.first()).select(%n1.given)", ["Peter", "James"]),
+        # the projection is evaluated once, on the whole input
+        ("name.defineVariable('n2', skip(1).first()).select(%n2.given)", ["Jim", "Jim", "Jim"]),
+        # without a projection the variable is the input
+        ("name.first().defineVariable('n').given.select(%n.family)", ["Chalmers", "Chalmers"]),
+        # visible in the arguments of later calls on the chain, and after nested chains end
+        ("defineVariable('root', 'r1-').select(defineVariable('v1', 'v1').select(%v1)).select(%root & $this)",
+         ["r1-v1"]),
+        # the same name in sibling branches: each branch has its own
+        ("defineVariable('n', name.first()).select(%n.given.first()) | defineVariable('n', name[1]).select(%n.given)",
+         ["Peter", "Jim"]),
+        # ... and in sibling arguments
+        ("'aaa'.replace(defineVariable('p', 'aaa').select(%p), defineVariable('p', 'bbb').select(%p))", ["bbb"]),
+        # a variable defined on an empty input still exists
+        ("{}.defineVariable('x', 1).select(%x).count()", [0]),
+        ("name.where(use = 'usual').select(defineVariable('g', given).select(%g))", ["Jim"]),
+    ],
+)
+def test_define_variable_binds_a_name_for_the_rest_of_its_chain(expression, expected):
+    assert fhirpath.evaluate(PATIENT, expression) == expected
+
+
+def test_the_spec_example_of_nested_variables_runs():
+    concept_map = {
+        "resourceType": "ConceptMap",
+        "group": [
+            {"source": "http://snomed.info/sct", "target": "http://example.org/local", "element": [
+                {"code": "75367002", "target": [
+                    {"code": "1000000008", "relationship": "source-is-narrower-than-target"},
+                    {"code": "1000000009", "relationship": "source-is-narrower-than-target"},
+                    {"code": "1000000009", "relationship": "source-is-narrower-than-target"},
+                ]},
+                {"code": "271649006", "target": [{"code": "1000000008", "relationship": "equivalent"}]},
+            ]},
+            {"source": "http://example.org/local", "target": "http://snomed.info/sct", "element": [
+                {"code": "1000000008", "target": [{"code": "75367002", "relationship": "source-is-broader-than-target"}]},
+            ]},
+        ],
+    }
+    # the official case dvConceptMapExample, whose XML input has no JSON twin
+    expression = (
+        "group.select(defineVariable('grp').element.select(defineVariable('ele').target"
+        ".select(%grp.source & '|' & %ele.code & ' ' & relationship & ' ' & %grp.target & '|' & code)))"
+    )
+    result = fhirpath.evaluate(concept_map, expression, model="r5")
+    assert result[:2] == [
+        "http://snomed.info/sct|75367002 source-is-narrower-than-target http://example.org/local|1000000008",
+        "http://snomed.info/sct|75367002 source-is-narrower-than-target http://example.org/local|1000000009",
+    ]
+    assert len(result) == 5
+    assert fhirpath.evaluate(concept_map, expression + ".isDistinct()", model="r5") == [False]
+
+
+@pytest.mark.parametrize(
+    "expression, at",
+    [
+        # used in a sibling branch
+        ("defineVariable('n1', name.first()).active | defineVariable('n2', name[1]).select(%n1.given)", "1:82"),
+        # never defined
+        ("select(%fam.given)", "1:8"),
+        # defined inside an argument, used after it
+        ("defineVariable('root', 'r').select(defineVariable('v1', 'v1').select(%v1)).select(%root & %v1)", "1:91"),
+        # used in its own projection
+        ("defineVariable('x', %x)", "1:21"),
+        # used before it is defined
+        ("select(%x).defineVariable('x', 1)", "1:8"),
+        # used by the other operand of an operator
+        ("defineVariable('x', 1).select(%x) + %x", "1:37"),
+    ],
+)
+def test_a_variable_used_outside_its_chain_is_a_compile_time_error(expression, at):
+    with pytest.raises(FHIRPathSemanticError) as raised:
+        fhirpath.compile(expression)
+    assert raised.value.code == "undefined-variable"
+    assert raised.value.position == at
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "defineVariable('v1').defineVariable('v1').select(%v1)",
+        "defineVariable('context', 'oops')",
+        "defineVariable('ucum')",
+        "defineVariable('vs-mine')",
+        "defineVariable('v', 1).select(defineVariable('v', 2))",
+    ],
+)
+def test_redefining_a_variable_in_scope_is_a_compile_time_error(expression):
+    with pytest.raises(FHIRPathSemanticError) as raised:
+        fhirpath.compile(expression)
+    assert raised.value.code == "variable-redefined"
+
+
+def test_a_declared_variable_cannot_be_redefined():
+    with pytest.raises(FHIRPathSemanticError) as raised:
+        fhirpath.compile("defineVariable('who', 1)", variables=["who"])
+    assert raised.value.code == "variable-redefined"
+
+
+def test_the_name_must_be_a_string():
+    # straight to the compiler: through compile() the static checks reject it first
+    with pytest.raises(FHIRPathSemanticError) as raised:
+        Compiler(load_model("r4")).compile(parse("defineVariable(1, 2)"))
+    assert raised.value.code == "invalid-argument"
+    assert raised.value.span == (15, 16)
+
+
+def test_a_name_computed_at_run_time_leaves_the_rest_of_the_chain_to_evaluation():
+    expression = "defineVariable(defineVariable('p', 'ppp').select(%p), 'value').select(%ppp)"
+    assert fhirpath.evaluate(PATIENT, expression) == ["value"]
+    with pytest.raises(FHIRPathEvaluationError) as raised:
+        fhirpath.evaluate(PATIENT, "defineVariable('a' & 'b', 1).select(%nope)")
+    assert raised.value.code == "undefined-variable"
+    with pytest.raises(FHIRPathEvaluationError) as raised:
+        fhirpath.evaluate(PATIENT, "defineVariable('con' & 'text', 1)")
+    assert raised.value.code == "variable-redefined"
+
+
+def test_defined_variables_do_not_leak_into_the_callers_variables():
+    variables = {"who": "x"}
+    assert fhirpath.evaluate(PATIENT, "defineVariable('mine', 1).select(%mine + 1)", variables) == [2]
+    assert variables == {"who": "x"}
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["%resource.id", "%context.id", "%rootResource.id", "%ucum", "%sct", "%loinc", "%`vs-administrative-gender`",
+     "%`ext-patient-birthTime`"],
+)
+def test_built_in_variables_need_no_declaration(expression):
+    assert fhirpath.evaluate(PATIENT, expression) != []
+
+
+def test_declared_variables_compile_and_missing_ones_fail_at_evaluation():
+    expression = fhirpath.compile("%who.given", variables=["who"])
+    assert expression.evaluate(PATIENT, {"who": PATIENT["name"][1]}) == ["Jim"]
+    with pytest.raises(FHIRPathEvaluationError) as raised:
+        expression.evaluate(PATIENT)
+    assert raised.value.code == "undefined-variable"
+
+
+def test_variables_may_be_declared_by_a_mapping_and_with_a_percent_sign():
+    assert fhirpath.compile("%a + %b", variables={"a": 1, "%b": 2}).evaluate(None, {"a": 1, "b": 2}) == [3]
+
+
+def test_the_cache_tells_declarations_apart():
+    engine = fhirpath.Engine("r4")
+    assert engine.compile("%x", variables=["x"]) is engine.compile("%x", variables=("x",))
+    with pytest.raises(FHIRPathSemanticError):
+        engine.compile("%x")
