@@ -128,10 +128,12 @@ def _write(out: IO[bytes], output: str, batches: Iterator[local.Batch], progress
 @strict_option
 @click.option("--context", metavar="TYPE",
               help="What the expressions are evaluated on: a type (Patient) or element path (Patient.contact).")
+@click.option("--var", "declared", multiple=True, metavar="NAME",
+              help="Declare %NAME, a variable the caller will supply (repeatable; NAME=TEXT also works).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
 def check_command(
     expressions: tuple[str, ...], expression_files: tuple[IO[str], ...], model: str, strict: bool,
-    context: str | None, quiet: bool,
+    context: str | None, declared: tuple[str, ...], quiet: bool,
 ) -> None:
     """Compile each expression and report syntax and semantic errors with their position.
 
@@ -139,11 +141,12 @@ def check_command(
     """
     from fhirpath import api
 
+    names = [name.partition("=")[0] for name in declared]
     checked = failed = 0
     for label, line, text in _expressions_to_check(expressions, expression_files):
         checked += 1
         try:
-            api.compile(text, MODELS[model], strict=strict, context=context)
+            api.compile(text, MODELS[model], strict=strict, context=context, variables=names)
         except FHIRPathError as error:
             failed += 1
             click.echo(_diagnostic(label, error, line))

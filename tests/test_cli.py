@@ -208,6 +208,11 @@ def test_repl_refuses_a_resource_that_is_not_json():
     assert completed.returncode == 2 and b"not JSON" in completed.stderr
 
 
+def test_check_knows_the_variables_declared_with_var():
+    assert fhirpath("check", "%who = 'x'", "-q").returncode == 1
+    assert fhirpath("check", "%who = 'x'", "--var", "who", "-q").returncode == 0
+
+
 def test_check_with_a_context_knows_the_elements_of_that_type():
     completed = fhirpath("check", "--context", "Patient.contact", "--strict", "name.family", "telecom.vaule", "-q")
     assert completed.returncode == 1
