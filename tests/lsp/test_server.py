@@ -13,9 +13,12 @@ pytest_lsp = pytest.importorskip("pytest_lsp", reason="the end-to-end tests driv
 from lsprotocol import types  # noqa: E402
 from pygls.lsp.server import LanguageServer  # noqa: E402
 
-from fhirpath.lsp.server import create_server  # noqa: E402
+from pygls.workspace.position_codec import PositionCodec  # noqa: E402
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+from fhirpath.lsp.server import _Positions, create_server  # noqa: E402
+
+#: the end-to-end tests share one server process (and so one event loop)
+end_to_end = pytest.mark.asyncio(loop_scope="module")
 
 SERVER = pytest_lsp.ClientServerConfig(server_command=[sys.executable, "-m", "fhirpath.lsp"])
 
@@ -52,6 +55,7 @@ def document(uri: str) -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=uri)
 
 
+@end_to_end
 async def test_a_misspelt_element_is_underlined_in_utf16_units(client):
     # the emoji is one code point but two UTF-16 units: 'famly' starts at code point 32
     uri = open_document(client, "Patient.name.where(given = '😀').famly")
@@ -62,6 +66,7 @@ async def test_a_misspelt_element_is_underlined_in_utf16_units(client):
     assert found.range == types.Range(start=at(0, 33), end=at(0, 38))
 
 
+@end_to_end
 async def test_a_syntax_error_on_a_later_line_is_placed_on_that_line(client):
     uri = open_document(client, "// context: Patient; expressions: line\nname.given\nname.where(use = )\n")
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -70,6 +75,7 @@ async def test_a_syntax_error_on_a_later_line_is_placed_on_that_line(client):
     assert found.range.start.line == 2 and found.range.start.character == 17
 
 
+@end_to_end
 async def test_edits_in_quick_succession_are_diagnosed_once_at_their_end(client):
     uri = open_document(client, "Patient.name")
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -92,6 +98,7 @@ async def test_edits_in_quick_succession_are_diagnosed_once_at_their_end(client)
     ]
 
 
+@end_to_end
 async def test_closing_a_document_clears_its_diagnostics(client):
     uri = open_document(client, "Patient.nmae")
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -101,6 +108,7 @@ async def test_closing_a_document_clears_its_diagnostics(client):
     assert list(client.diagnostics[uri]) == []
 
 
+@end_to_end
 async def test_completion_after_patient_na_offers_name_replacing_what_was_typed(client):
     uri = open_document(client, "Patient.na")
     found = await client.text_document_completion_async(
@@ -113,6 +121,7 @@ async def test_completion_after_patient_na_offers_name_replacing_what_was_typed(
     assert "startsWith" not in items
 
 
+@end_to_end
 async def test_hover_on_where_shows_its_signature(client):
     uri = open_document(client, "Patient.name.where(use = 'official')")
     found = await client.text_document_hover_async(types.HoverParams(text_document=document(uri), position=at(0, 15)))
@@ -121,6 +130,7 @@ async def test_hover_on_where_shows_its_signature(client):
     assert found.range == types.Range(start=at(0, 13), end=at(0, 18))
 
 
+@end_to_end
 async def test_signature_help_marks_the_parameter_being_typed(client):
     uri = open_document(client, "Patient.name.given.first().substring(1, ")
     found = await client.text_document_signature_help_async(
@@ -130,6 +140,18 @@ async def test_signature_help_marks_the_parameter_being_typed(client):
     assert signature.label.startswith("substring(start : Integer")
     start, end = signature.parameters[found.active_parameter].label
     assert signature.label[start:end] == "length : Integer"
+
+
+@pytest.mark.parametrize("encoding, character", [("utf-8", 11), ("utf-16", 8), ("utf-32", 7)])
+def test_positions_count_in_the_encoding_the_client_chose(encoding, character):
+    text = "1 +\r\n'é😀' + x"
+    offset = text.index("x")
+    positions = _Positions(text, PositionCodec(encoding))
+    assert positions.position(offset) == at(1, character)
+    assert positions.offset(at(1, character)) == offset
+    assert positions.position(len(text)) == at(1, character + 1)
+    assert positions.offset(at(0, 99)) == 3  # past the end of a line: its end, before '\r\n'
+    assert positions.offset(at(5, 0)) == len(text)
 
 
 # ---- pygls's notification futures, in process -----------------------------------------
@@ -161,6 +183,7 @@ def _edit_many_times(server, edits: int) -> None:
             "contentChanges": [{"text": "Patient.name" if version % 2 else "Patient"}]}})
 
 
+@pytest.mark.asyncio
 async def test_pygls_keeps_a_future_per_notification_which_our_protocol_drops():
     plain = LanguageServer("plain", "1")
     plain.feature(types.TEXT_DOCUMENT_DID_CHANGE)(lambda params: None)
