@@ -31,6 +31,7 @@ from fhirpath.runtime.quantity import (
     negate,
     round_,
     sub,
+    to_fhir,
     truncate,
 )
 
@@ -662,3 +663,15 @@ def test_same_unit_operations_do_not_load_the_ucum_tables():
         "assert equals(Q.parse_literal('7 days'), Q.parse_literal('1 week'))\n"
         "assert 'fhirpath.runtime.ucum' not in sys.modules"
     )
+
+
+@pytest.mark.parametrize(
+    "text, system",
+    [("5.0 'mg'", "http://unitsofmeasure.org"), ("2 weeks", "http://hl7.org/fhirpath/CodeSystem/calendar-units"),
+     ("3", "http://unitsofmeasure.org")],
+)
+def test_to_fhir_writes_json_that_from_fhir_reads_back(text, system):
+    quantity = q(text)
+    written = to_fhir(quantity)
+    assert written["system"] == system and written["value"] == quantity.value
+    assert Quantity.from_fhir(written) == quantity
