@@ -27,6 +27,7 @@ from fhirpath.model import load_model
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Temporal
 from tests.conftest import ROOT, SHARED
+from tests.conformance.fhir_xml import resource_from_xml
 from tests.conformance.suite import Case, load_cases
 
 if sys.version_info >= (3, 11):
@@ -78,8 +79,17 @@ def engine(release: str) -> fhirpath.Engine:
 
 @lru_cache(maxsize=None)
 def input_text(release: str, inputfile: str) -> str:
-    path = SHARED / "fhirpath-tests" / release / "input" / (Path(inputfile).stem + ".json")
-    return path.read_text(encoding="utf-8")
+    return (SHARED / "fhirpath-tests" / release / "input" / inputfile).read_text(encoding="utf-8")
+
+
+def load_input(release: str, inputfile: str):
+    """The case's input as FHIR JSON values: the JSON twin of ``inputfile`` when there is
+    one, else the XML itself, converted (tests/conformance/fhir_xml.py). A fresh copy
+    each time, so the no-mutation check sees only what this case did."""
+    twin = Path(inputfile).stem + ".json"
+    if (SHARED / "fhirpath-tests" / release / "input" / twin).is_file():
+        return json.loads(input_text(release, twin), parse_float=Decimal)
+    return resource_from_xml(input_text(release, inputfile), release)
 
 
 @pytest.mark.parametrize("case", all_cases())
@@ -88,7 +98,7 @@ def test_official_case(case: Case | None):
         pytest.fail(f"the official suites are missing: {SHARED / 'fhirpath-tests'} (set FHIRPATH_SHARED)")
     resource = None
     if case.inputfile:
-        resource = json.loads(input_text(case.release, case.inputfile), parse_float=Decimal)
+        resource = load_input(case.release, case.inputfile)
     before = json.dumps(resource, sort_keys=True, default=str)
     strict = case.mode == "strict"
     run = engine(case.release)
