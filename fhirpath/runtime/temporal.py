@@ -863,7 +863,8 @@ def precision_digits(value: AnyTemporal) -> int:
 def low_boundary(value: AnyTemporal, precision: int | None = None) -> AnyTemporal | None:
     """lowBoundary(precision): the earliest value the input can denote, at `precision` digits.
 
-    None for a digit count the type does not have (e.g. 5, or 18 for a DateTime).
+    None for a digit count the type does not have (e.g. 5, 10 for a Date, or 18 for a
+    DateTime). The boundary of a Date is a DateTime (see `_boundary`).
     """
     return _boundary(value, precision, high=False)
 
@@ -878,6 +879,11 @@ def _boundary(value: AnyTemporal, digits: int | None, high: bool) -> AnyTemporal
     target = _BY_DIGITS[kind].get(_DEFAULT_DIGITS[kind] if digits is None else digits)
     if target is None:
         return None
+    # The spec says the boundary has "the same type as the value", but the R5 suite
+    # types @2014.lowBoundary(6) and @2014.highBoundary(6) as dateTime
+    # (LowBoundaryDateMonth, HighBoundaryDateMonth), as the Java reference does for
+    # every date input. We follow the suite: a Date's boundaries are DateTimes, to the
+    # digits a Date has (4, 6, 8), so they never gain a time of day.
     if kind is Time:
         full = _fill((1, 1, 1) + value._parts, value._frac, high)[3 : target + 1]
     else:
@@ -894,8 +900,6 @@ def _boundary(value: AnyTemporal, digits: int | None, high: bool) -> AnyTemporal
         millis = full[-1] // 1_000_000
         frac = f"{millis:03d}"
         full = full[:-1] + (millis * 1_000_000,)
-    if kind is Date:
-        return _new_date(full)
     if kind is Time:
         return _new_time(full, frac)
     if target < HOUR:

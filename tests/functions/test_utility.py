@@ -27,7 +27,7 @@ BOUNDARIES = [
     (120, 2, D("119.50"), D("120.50")),
     (D("12.500"), 4, D("12.4995"), D("12.5005")),
     (Quantity(D("1.587"), "cm"), 8, Quantity(D("1.58650000"), "cm"), Quantity(D("1.58750000"), "cm")),
-    (Date.parse_literal("2014"), 6, Date.parse_literal("2014-01"), Date.parse_literal("2014-12")),
+    (Date.parse_literal("2014"), 6, DateTime.parse_literal("2014-01T"), DateTime.parse_literal("2014-12T")),
     (Time.parse_literal("T10:30"), 9, Time.parse_literal("T10:30:00.000"), Time.parse_literal("T10:30:59.999")),
     (DateTime.parse_literal("2014-01-01T08:05+08:00"), 17,
      DateTime.parse_literal("2014-01-01T08:05:00.000+08:00"), DateTime.parse_literal("2014-01-01T08:05:59.999+08:00")),
@@ -43,8 +43,11 @@ def test_boundaries_are_the_least_and_greatest_values_the_input_stands_for(value
         assert type(low_boundary(value, *args)) is type(low)
 
 
-def test_boundaries_of_a_date_keep_the_date_type():
-    assert type(low_boundary(Date.parse_literal("2014"), 6)) is Date
+def test_boundaries_of_a_date_are_date_times_as_the_r5_suite_types_them():
+    # r5 LowBoundaryDateMonth / HighBoundaryDateMonth: <output type="dateTime">@2014-01</output>
+    for function in (low_boundary, high_boundary):
+        for digits in (4, 6, 8):
+            assert type(function(Date.parse_literal("2014-05-17"), digits)) is DateTime
 
 
 @pytest.mark.parametrize("bad", ["1", D("1.5"), True])

@@ -539,7 +539,7 @@ def test_add_of_zero_returns_an_equal_value():
 
 BOUNDARIES = [
     # value, digits, lowBoundary, highBoundary; suite LowBoundary / HighBoundary groups
-    ("@2014", 6, "@2014-01", "@2014-12"),
+    ("@2014", 6, "@2014-01T", "@2014-12T"),  # a Date's boundaries are DateTimes (r5 suite)
     # Without an offset the range runs from +14:00 to -12:00 (suite; the spec's examples omit it).
     ("@2014-01-01T08", 17, "@2014-01-01T08:00:00.000+14:00", "@2014-01-01T08:00:59.999-12:00"),
     ("@2014-01-01T08:05+08:00", 17, "@2014-01-01T08:05:00.000+08:00", "@2014-01-01T08:05:59.999+08:00"),
@@ -547,11 +547,11 @@ BOUNDARIES = [
     ("@2014-01-01T08", 8, "@2014-01-01T", "@2014-01-01T"),
     ("@T10:30", 9, "@T10:30:00.000", "@T10:30:59.999"),
     # more precisions
-    ("@2014", 4, "@2014", "@2014"),
-    ("@2014", 8, "@2014-01-01", "@2014-12-31"),
-    ("@2016-02", 8, "@2016-02-01", "@2016-02-29"),
-    ("@2015-02", 8, "@2015-02-01", "@2015-02-28"),
-    ("@2014-05-17", 6, "@2014-05", "@2014-05"),
+    ("@2014", 4, "@2014T", "@2014T"),
+    ("@2014", 8, "@2014-01-01T", "@2014-12-31T"),
+    ("@2016-02", 8, "@2016-02-01T", "@2016-02-29T"),
+    ("@2015-02", 8, "@2015-02-01T", "@2015-02-28T"),
+    ("@2014-05-17", 6, "@2014-05T", "@2014-05T"),
     ("@2014T", 17, "@2014-01-01T00:00:00.000+14:00", "@2014-12-31T23:59:59.999-12:00"),
     ("@2014-01T", 10, "@2014-01-01T00+14:00", "@2014-01-31T23-12:00"),
     ("@2014-01-01T08:05:30Z", 17, "@2014-01-01T08:05:30.000Z", "@2014-01-01T08:05:30.999Z"),
@@ -579,8 +579,8 @@ def test_boundary_of_an_hour_precision_datetime_follows_the_suite_not_the_spec()
 
 
 def test_boundaries_default_to_the_finest_precision_of_the_type():
-    assert low_boundary(lit("@2014-03")).literal() == "@2014-03-01"
-    assert high_boundary(lit("@2014-03")).literal() == "@2014-03-31"
+    assert low_boundary(lit("@2014-03")).literal() == "@2014-03-01T"
+    assert high_boundary(lit("@2014-03")).literal() == "@2014-03-31T"
     assert low_boundary(lit("@2014T")).literal() == "@2014-01-01T00:00:00.000+14:00"
     assert high_boundary(lit("@T10")).literal() == "@T10:59:59.999"
 
