@@ -28,30 +28,17 @@ from benches.budgets import (
     show,
 )
 
-_COMPILED = (
-    "~7.7 KB: closures ~4.3 KB (a `located` wrapper per call, a lambda per node), syntax tree"
-    " plus node-pool index ~2.6 KB (a KeyedRef and a key tuple of id() ints per node), cache"
-    " entry and Expression ~0.6 KB"
-)
 #: figure -> why it is over budget today: what dominates it (probe output, profile_memory)
 OVER_BUDGET: dict[str, str] = {
     "evaluator_baseline_bytes": (
-        "~3.6 MB: import fhirpath ~0.95 MB, R4 model ~0.46 MB, first compile ~2.2 MB (function"
-        " modules, compiler, analyzer, parser ~0.3 MB); eager stdlib imports are ~1.3 MB of it:"
-        " html ~0.35 (strings), xml.etree ~0.25 (narrative), fractions ~0.2 (temporal, quantity),"
-        " cachetools+random ~0.18, difflib ~0.18 (compiler, analyzer), json ~0.1, base64 ~0.06"
+        "~2.6 MB: import fhirpath ~0.96 MB (our runtime modules ~0.74: temporal and quantity"
+        " code ~0.33; decimal, datetime, fractions ~0.22), R4 model ~0.46 MB, first compile"
+        " ~1.15 MB (parser tables ~0.31, cachetools+random ~0.18, analyzer ~0.15, compiler,"
+        " table and function modules ~0.5)"
     ),
-    "ast_corpus_held_ratio": (
-        "~0.92: the node pool's index (a KeyedRef, a key tuple and id() ints per entry, ~1.5 MB"
-        " for 5,460 entries) costs more than sharing saves (nodes 1.0 MB -> 0.43 MB); held"
-        " without the pool the corpus is 0.50, pooling only leaves 0.41"
-    ),
-    "compiled_headline_bytes": _COMPILED,
-    "compiled_typical_max_bytes": _COMPILED,
-    "cache_full_bytes": "~3.4 MB: 512 corpus expressions at ~6.7 KB each, see compiled_headline_bytes",
     "process_own_rss_bytes": (
-        "~7.7 MiB: the imports of evaluator_baseline_bytes and their C extensions"
-        " (pyexpat, _elementtree, _decimal, _json)"
+        "~6.7 MiB: the imports of evaluator_baseline_bytes and the shared libraries they map"
+        " (_decimal, _datetime, random's _sha512)"
     ),
 }
 

@@ -20,13 +20,12 @@ codes in `ALWAYS_RAISED` (see there).
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple
 
 from fhirpath import ast
-from fhirpath.errors import Diagnostic, FHIRPathSemanticError
+from fhirpath.errors import Diagnostic, FHIRPathSemanticError, did_you_mean
 from fhirpath.functions.spec import SAME_AS_INPUT, FunctionSpec, OperatorSpec, ParamKind
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.types import resolve_type_name
@@ -466,10 +465,7 @@ class _Walk:
         if found is None:
             message = f"unknown type '{name}'"
             if self.model is not None:
-                names = self.model.type_names() + list(SYSTEM_TYPES)
-                close = difflib.get_close_matches(name, names, n=1, cutoff=0.7)
-                if close:
-                    message += f"; did you mean '{close[0]}'?"
+                message += did_you_mean(name, self.model.type_names() + list(SYSTEM_TYPES))
             self.report("unknown-type", "error", message, node, at)
         return None
 
@@ -524,10 +520,9 @@ class _Walk:
         severity = "warning" if self.declared is None else "error"
         message = f"unknown variable '%{name}'"
         known = list(scope.variables) + list(self.declared or ()) + ["resource", "rootResource", "context"]
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
-        if close:
-            message += f"; did you mean '%{close[0]}'?"
-        elif self.declared is None:
+        suggestion = did_you_mean(name, known, prefix="%")
+        message += suggestion
+        if not suggestion and self.declared is None:
             message += " (unless the caller passes it)"
         self.report("unknown-variable", severity, message, node, at)
         return UNKNOWN, scope
@@ -599,9 +594,7 @@ class _Walk:
                 )
                 return StaticType(frozenset({chosen}), focus.single and not element.is_list)
         message = f"unknown element '{name}' for {' | '.join(sorted(t.name for t in focus.types))}"
-        close = difflib.get_close_matches(name, self.analyzer.element_names(focus.types), n=1, cutoff=0.7)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
+        message += did_you_mean(name, self.analyzer.element_names(focus.types))
         self.report("unknown-element", "error", message, node, at)
         return _EMPTY
 
@@ -763,10 +756,7 @@ class _Walk:
         return result, out
 
     def unknown_function(self, node: ast.Call, at: int) -> None:
-        message = f"unknown function '{node.name}'"
-        close = difflib.get_close_matches(node.name, list(self.functions), n=1, cutoff=0.75)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
+        message = f"unknown function '{node.name}'" + did_you_mean(node.name, self.functions, cutoff=0.75)
         self.report("unknown-function", "error", message, node, at)
 
     def check_input(self, spec: FunctionSpec, focus: StaticType, node: ast.Call, at: int) -> None:

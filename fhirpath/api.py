@@ -22,21 +22,37 @@ DEFAULT_CACHE_SIZE = 512
 
 
 class Expression:
-    """A compiled FHIRPath expression: evaluate it as often as you like."""
+    """A compiled FHIRPath expression: evaluate it as often as you like.
 
-    __slots__ = ("source", "tree", "base", "model", "strict", "_closure", "_engine", "__weakref__")
+    It keeps the closures, not the syntax tree (`tree` parses the source again when
+    asked): a cached expression then costs a few KB instead of twice that."""
 
-    def __init__(self, source: str, tree, base: int, closure, model, strict: bool, engine: Engine) -> None:
+    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "__weakref__")
+
+    def __init__(self, source: str, closure, strict: bool, engine: Engine, nodes: int) -> None:
         self.source = source
-        self.tree = tree  # the syntax tree (fhirpath.ast); positions relative to `base`
-        self.base = base
-        self.model = model
         self.strict = strict
+        self.nodes = nodes  # syntax-tree size, for the cache's memory estimate
         self._closure = closure
         self._engine = engine
 
     def __repr__(self) -> str:
         return f"<Expression {self.source!r}>"
+
+    @property
+    def model(self):
+        return self._engine._model
+
+    @property
+    def tree(self):
+        """The syntax tree (`fhirpath.ast`); positions are relative to `located_tree`'s base."""
+        return self.located_tree()[0]
+
+    def located_tree(self):
+        """(tree, absolute offset of its first character)."""
+        from fhirpath.parser import parse_located
+
+        return parse_located(self.source)
 
     def evaluate(
         self,
@@ -50,7 +66,21 @@ class Expression:
         ``resource`` is parsed FHIR JSON (never copied or changed); ``variables``
         become ``%name``. With ``typed=True`` each item is ``(type name, value)``.
         """
-        return self._engine._run(self, resource, variables, typed)
+        engine = self._engine
+        model = engine._model
+        if type(resource) is dict:  # the usual case, without the general root()
+            root = ((resource, resource_type(resource, model), None, None, None),)
+        else:
+            root = engine.root(resource)
+        ctx = EvalContext(model, _variables(variables, model) if variables else {}, root, engine._clock)
+        try:
+            result = self._closure(ctx, root)
+        except FHIRPathEvaluationError as error:
+            error.expression = self.source
+            raise
+        if typed:
+            return [(type_name(item), output_value(item)) for item in result]
+        return [item[0] if type(item) is tuple else item for item in result]
 
     __call__ = evaluate
 
@@ -127,6 +157,7 @@ class Engine:
 
     def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
         from fhirpath.analyzer import as_error, first_error
+        from fhirpath.ast import walk
         from fhirpath.parser import parse_located
 
         try:
@@ -139,7 +170,7 @@ class Engine:
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
-        return Expression(expression, tree, base, closure, self._model, strict, self)
+        return Expression(expression, closure, strict, self, sum(1 for _ in walk(tree)))
 
     def _compiler(self, strict: bool):
         compiler = self._compilers.get(strict)
@@ -189,22 +220,6 @@ class Engine:
         compiled = self.compile(expression, strict=strict, variables=variables or ())
         return compiled.evaluate(resource, variables, typed=typed)
 
-    def _run(self, expression: Expression, resource, variables, typed: bool) -> list:
-        model = self._model
-        if type(resource) is dict:  # the usual case, without the general root()
-            root = ((resource, resource_type(resource, model), None, None, None),)
-        else:
-            root = self.root(resource)
-        ctx = EvalContext(model, _variables(variables, model) if variables else {}, root, self._clock)
-        try:
-            result = expression._closure(ctx, root)
-        except FHIRPathEvaluationError as error:
-            error.expression = expression.source
-            raise
-        if typed:
-            return [(type_name(item), output_value(item)) for item in result]
-        return [item[0] if type(item) is tuple else item for item in result]
-
     def root(self, resource) -> tuple:
         """The collection a resource stands for as the root of an evaluation."""
         if resource is None:
@@ -224,7 +239,7 @@ class Engine:
 
     def stats(self) -> dict:
         """Cache, node-pool and model figures, for monitoring."""
-        from fhirpath.ast import NODE_POOL, walk
+        from fhirpath.ast import NODE_POOL
         from fhirpath.model import loaded_releases
 
         with self._lock:
@@ -236,9 +251,9 @@ class Engine:
                 "hits": self.hits,
                 "misses": self.misses,
                 "evictions": self.evictions,
-                # measured on the corpus (benches/memory_probe.py): about 400 bytes per
-                # expression and 800 per syntax node, mostly the compiled closures
-                "approximate_bytes": sum(400 + 800 * sum(1 for _ in walk(e.tree)) for e in cached),
+                # fitted on the R4 search expressions in a warm engine: about 50 bytes
+                # per expression and 400 per syntax node, mostly the compiled closures
+                "approximate_bytes": sum(50 + 400 * e.nodes for e in cached),
             },
             "node_pool": NODE_POOL.stats(),
             "model": self.model_name,

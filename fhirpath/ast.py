@@ -63,6 +63,11 @@ class Node:
     def _constructor_args(self) -> tuple:
         raise NotImplementedError
 
+    def _identity(self) -> tuple:
+        """What makes this node distinct once its children are pooled: class, fields
+        with children by identity, and positions (the node pool's key)."""
+        return (type(self), self.name, self.start, self.end)  # the leaf nodes with a name
+
 
 class Literal(Node):
     """A literal. ``kind`` is one of `LITERAL_KINDS`; ``value`` is the Python value
@@ -85,6 +90,10 @@ class Literal(Node):
 
     def _constructor_args(self) -> tuple:
         return (self.kind, self.value, self.unit, self.start, self.end)
+
+    def _identity(self) -> tuple:
+        # the literal's key: 1.0 and 1.00 differ, as do true and 1
+        return (Literal, *self._key(), self.start, self.end)
 
 
 LITERAL_KINDS = frozenset(
@@ -151,6 +160,9 @@ class Member(Node):
     def _constructor_args(self) -> tuple:
         return (self.target, self.name, self.start, self.end)
 
+    def _identity(self) -> tuple:
+        return (Member, id(self.target), self.name, self.start, self.end)
+
 
 class Call(Node):
     """``name(args)`` or ``target.name(args)``; the own span is the name through ``)``."""
@@ -175,6 +187,9 @@ class Call(Node):
     def _constructor_args(self) -> tuple:
         return (self.target, self.name, self.args, self.args_at, self.start, self.end)
 
+    def _identity(self) -> tuple:
+        return (Call, id(self.target), self.name, tuple(map(id, self.args)), self.args_at, self.start, self.end)
+
 
 class Index(Node):
     """``target[index]``; the own span is the brackets and what is between them."""
@@ -193,6 +208,9 @@ class Index(Node):
 
     def _constructor_args(self) -> tuple:
         return (self.target, self.index, self.index_at, self.start, self.end)
+
+    def _identity(self) -> tuple:
+        return (Index, id(self.target), id(self.index), self.index_at, self.start, self.end)
 
 
 class Unary(Node):
@@ -213,6 +231,9 @@ class Unary(Node):
     def _constructor_args(self) -> tuple:
         return (self.op, self.operand, self.operand_at, self.start, self.end)
 
+    def _identity(self) -> tuple:
+        return (Unary, self.op, id(self.operand), self.operand_at, self.start, self.end)
+
 
 class Binary(Node):
     """``left op right``; the own span is the operator."""
@@ -232,6 +253,9 @@ class Binary(Node):
 
     def _constructor_args(self) -> tuple:
         return (self.op, self.left, self.right, self.right_at, self.start, self.end)
+
+    def _identity(self) -> tuple:
+        return (Binary, self.op, id(self.left), id(self.right), self.right_at, self.start, self.end)
 
 
 class TypeOp(Node):
@@ -254,6 +278,9 @@ class TypeOp(Node):
     def _constructor_args(self) -> tuple:
         return (self.op, self.target, self.type_name, self.start, self.end)
 
+    def _identity(self) -> tuple:
+        return (TypeOp, self.op, id(self.target), self.type_name, self.start, self.end)
+
 
 class SortKey(Node):
     """A ``sort()`` argument qualified by ``asc``/``desc``; the own span is the keyword."""
@@ -271,6 +298,9 @@ class SortKey(Node):
 
     def _constructor_args(self) -> tuple:
         return (self.key, self.descending, self.start, self.end)
+
+    def _identity(self) -> tuple:
+        return (SortKey, id(self.key), self.descending, self.start, self.end)
 
 
 class Instance(Node):
@@ -296,6 +326,9 @@ class Instance(Node):
     def _constructor_args(self) -> tuple:
         return (self.type_name, self.names, self.values, self.values_at, self.start, self.end)
 
+    def _identity(self) -> tuple:
+        return (Instance, self.type_name, self.names, tuple(map(id, self.values)), self.values_at, self.start, self.end)
+
 
 NODE_CLASSES = (Literal, Identifier, Variable, Special, Member, Call, Index, Unary, Binary, TypeOp, SortKey, Instance)
 
@@ -304,10 +337,13 @@ NODE_CLASSES = (Literal, Identifier, Variable, Special, Member, Call, Index, Una
 
 
 class NodePool:
-    """Hash-consing for immutable nodes: `make` returns the live node equal to the one
-    asked for, if there is one. Entries are weak references, so the pool never keeps a
-    node alive by itself; it stops adding entries at ``max_size`` (nodes are still
-    built, just no longer shared)."""
+    """Hash-consing for immutable nodes: `intern` returns the live node equal to the one
+    given, if there is one, else keeps the given one for next time.
+
+    The index is small on purpose (a weak reference per entry, keyed by a hash): a
+    fuller key per entry would cost more memory than sharing saves. Entries are weak,
+    so the pool never keeps a node alive by itself; past ``max_size`` nodes are no
+    longer shared (still built)."""
 
     __slots__ = ("_refs", "_remove", "max_size", "hits", "misses", "__weakref__")
 
@@ -326,21 +362,21 @@ class NodePool:
 
         self._remove = remove
 
-    def make(self, key: tuple, cls, *args):
-        """The pooled node for ``key``, built as ``cls(*args)`` on a miss.
-
-        ``key`` must identify the node completely, children by ``id``: a pooled child
-        is unique and stays alive while a parent holding it is."""
-        ref = self._refs.get(key)
+    def intern(self, node: Node) -> Node:
+        """The pooled node equal to ``node`` (children already pooled), or ``node``."""
+        key = node._identity()
+        digest = hash(key)
+        ref = self._refs.get(digest)
         if ref is not None:
-            node = ref()
-            if node is not None:
-                self.hits += 1
-                return node
-        node = cls(*args)
+            found = ref()
+            if found is not None:
+                if found._identity() == key:
+                    self.hits += 1
+                    return found
+                return node  # a hash collision: leave the entry, don't share this one
         self.misses += 1
         if len(self._refs) < self.max_size:
-            self._refs[key] = weakref.KeyedRef(node, self._remove, key)
+            self._refs[digest] = weakref.KeyedRef(node, self._remove, digest)
         return node
 
     def __len__(self) -> int:

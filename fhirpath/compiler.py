@@ -10,15 +10,13 @@ error; evaluation never looks a name up in a table.
 
 from __future__ import annotations
 
-import difflib
 from copy import copy
 from decimal import Decimal
 from functools import partial
 
 from fhirpath import ast
-from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError
+from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError, did_you_mean
 from fhirpath.functions import types as type_ops
-from fhirpath.functions.instances import instance_selector
 from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
@@ -76,8 +74,7 @@ class Compiler:
     def _compile(self, node: ast.Node, base: int):
         """A node that continues an invocation chain: what defineVariable() defines in
         it stays visible to the rest of the chain."""
-        method = getattr(self, "_" + type(node).__name__)
-        return method(node, base)
+        return _DISPATCH[type(node)](self, node, base)
 
     def _sub(self, node: ast.Node, base: int):
         """A sub-expression (the whole expression, an operand, an argument, an index, an
@@ -151,15 +148,18 @@ class Compiler:
             raise self._error(f"invalid {kind} literal: {error}", "invalid-literal", node, base) from None
         return lambda ctx, this: constant
 
+    def _root_type(self, name: str):
+        """The type a name at the start of a path names, if it is one (spec §3)."""
+        if not name[:1].isupper():  # element names are lower case
+            return None
+        wanted = type_ops.resolve_type_name(name, self.model)
+        if wanted is not None and self.model is not None and wanted.namespace != "FHIR":
+            return None  # String, Integer... are not roots of paths
+        return wanted
+
     def _Identifier(self, node: ast.Identifier, base: int):
         navigate = self._navigator(node.name)
-        name = node.name
-        wanted = None
-        if name[:1].isupper():  # element names are lower case: try it as a type first
-            wanted = type_ops.resolve_type_name(name, self.model)
-            if wanted is not None and self.model is not None and wanted.namespace != "FHIR":
-                wanted = None  # String, Integer... are not roots of paths
-
+        wanted = self._root_type(node.name)
         if wanted is None:
             return lambda ctx, this: navigate(this)
 
@@ -218,9 +218,32 @@ class Compiler:
     # ---- paths -----------------------------------------------------------------------
 
     def _Member(self, node: ast.Member, base: int):
-        target = self._compile(node.target, base)
-        navigate = self._navigator(node.name)
-        return lambda ctx, this: navigate(target(ctx, this))
+        """A chain ``a.b.c`` is one closure looping over its navigators (a closure per
+        step would cost a call and a tuple per step, and memory per node)."""
+        names = []
+        while isinstance(node, ast.Member):  # the target of a member starts where it does
+            names.append(node.name)
+            node = node.target
+        navigators = [self._navigator(name) for name in reversed(names)]
+        if isinstance(node, ast.Identifier) and self._root_type(node.name) is None:
+            navigators.insert(0, self._navigator(node.name))  # a plain name: one step more
+            root = None
+        else:
+            root = self._compile(node, base)
+        steps = tuple(navigators)
+        if root is None and len(steps) == 2:
+            first, second = steps
+            return lambda ctx, this: second(first(this))
+
+        def path(ctx, this):
+            items = this if root is None else root(ctx, this)
+            for step in steps:
+                if not items:
+                    return EMPTY
+                items = step(items)
+            return items
+
+        return path
 
     def _Index(self, node: ast.Index, base: int):
         target = self._compile(node.target, base)
@@ -248,12 +271,23 @@ class Compiler:
     def _Instance(self, node: ast.Instance, base: int):
         wanted = self._type(node.type_name, node, base)
         values = [self._sub(value, base + at) for value, at in zip(node.values, node.values_at)]
+        from fhirpath.functions.instances import instance_selector  # rare: loaded when used
+
+        span = ast.span(node, base)
         try:
             select = instance_selector(wanted, node.names, values, self.model)
         except FHIRPathSemanticError as error:
-            error.locate(*ast.span(node, base))
+            error.locate(*span)
             raise
-        return _located(select, node, base)
+
+        def instance(ctx, this):
+            try:
+                return select(ctx, this)
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return instance
 
     # ---- operators -----------------------------------------------------------------------
 
@@ -266,7 +300,16 @@ class Compiler:
         if isinstance(node.operand, ast.Literal) and node.operand.kind in ("integer", "long", "decimal", "quantity"):
             folded = impl(operand(None, EMPTY))  # constant: negative numbers are literals in effect
             return lambda ctx, this: folded
-        return _located(lambda ctx, this: impl(operand(ctx, this)), node, base)
+        span = ast.span(node, base)
+
+        def unary(ctx, this):
+            try:
+                return impl(operand(ctx, this))
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return unary
 
     def _Binary(self, node: ast.Binary, base: int):
         left = self._sub(node.left, base)
@@ -275,18 +318,40 @@ class Compiler:
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
         impl = spec.impl
+        span = ast.span(node, base)
         if spec.lazy_right:
             def lazy(ctx, this):
-                return impl(left(ctx, this), partial(right, ctx, this))
+                try:
+                    return impl(left(ctx, this), partial(right, ctx, this))
+                except FHIRPathEvaluationError as error:
+                    error.locate(*span)
+                    raise
 
-            return _located(lazy, node, base)
-        return _located(lambda ctx, this: impl(left(ctx, this), right(ctx, this)), node, base)
+            return lazy
+
+        def binary(ctx, this):
+            try:
+                return impl(left(ctx, this), right(ctx, this))
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return binary
 
     def _TypeOp(self, node: ast.TypeOp, base: int):
         target = self._sub(node.target, base)
         wanted = self._type(node.type_name, node, base)
         operation = type_ops.is_ if node.op == "is" else type_ops.as_
-        return _located(lambda ctx, this: operation(target(ctx, this), wanted), node, base)
+        span = ast.span(node, base)
+
+        def type_operation(ctx, this):
+            try:
+                return operation(target(ctx, this), wanted)
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return type_operation
 
     def _SortKey(self, node: ast.SortKey, base: int):
         raise self._error("'asc' and 'desc' are only allowed in sort()", "unexpected-sort-key", node, base)
@@ -308,13 +373,10 @@ class Compiler:
         if spec.impl is define_variable:
             self._define(node.args[0], base + node.args_at[0])
         build = _scalar_call if spec.scalar else _collection_call
-        return _located(build(spec, target, args), node, base)
+        return build(spec, target, args, ast.span(node, base))
 
     def _unknown_function(self, node: ast.Call, base: int) -> FHIRPathSemanticError:
-        message = f"unknown function '{node.name}'"
-        close = difflib.get_close_matches(node.name, list(self.functions), n=1, cutoff=0.75)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
+        message = f"unknown function '{node.name}'" + did_you_mean(node.name, self.functions, cutoff=0.75)
         return self._error(message, "unknown-function", node, base)
 
     def _argument(self, spec: FunctionSpec, index: int, arg: ast.Node, base: int):
@@ -361,6 +423,11 @@ class Compiler:
         self._defined = self._defined | {text}
 
 
+#: node class -> compiling method (a table: getattr with a built name would leave the
+#: name strings in CPython's method cache, ~450 bytes per compiled expression)
+_DISPATCH = {cls: getattr(Compiler, "_" + cls.__name__) for cls in ast.NODE_CLASSES}
+
+
 def _dotted(node: ast.Node) -> str | None:
     parts = []
     while isinstance(node, ast.Member):
@@ -382,20 +449,6 @@ def _arity_message(spec: FunctionSpec, count: int) -> str:
         wanted = f"{low} to {high}"
     plural = "" if (high == 1 and low == 1) else "s"
     return f"{spec.name}() takes {wanted} argument{plural} but got {count}; {spec.signature()}"
-
-
-def _located(fn, node: ast.Node, base: int):
-    """``fn`` with evaluation errors placed at the node's span (free unless one happens)."""
-    start, end = ast.span(node, base)
-
-    def located(ctx, this):
-        try:
-            return fn(ctx, this)
-        except FHIRPathEvaluationError as error:
-            error.locate(start, end)
-            raise
-
-    return located
 
 
 def _variable_scope(fn):
@@ -430,70 +483,94 @@ def _single(collection: tuple, spec: FunctionSpec, what: str):
     return system_value(collection[0])
 
 
-def _scalar_call(spec: FunctionSpec, target, args):
-    """``impl(value, *values)`` wrapped in FHIRPath's empty and singleton rules."""
+def _scalar_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
+    """``impl(value, *values)`` wrapped in FHIRPath's empty and singleton rules; errors
+    are placed at the call's span."""
     impl = spec.impl
     on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
-    closures = [closure for _, closure in args]
+    closures = tuple(closure for _, closure in args)
+    optional = tuple(param.optional for param in spec.params)
 
     def call(ctx, this):
-        focus = this if target is None else target(ctx, this)
-        if not focus:
-            return on_empty
-        value = _single(focus, spec, "input item")
-        values = []
-        for index, closure in enumerate(closures):
-            argument = closure(ctx, this)
-            if not argument:
-                if spec.params[index].optional:
-                    values.append(None)
-                    continue
-                return EMPTY
-            values.append(_single(argument, spec, f"'{spec.params[index].name}' value"))
-        result = impl(value, *values)
-        return EMPTY if result is None else (result,)
+        try:
+            focus = this if target is None else target(ctx, this)
+            if not focus:
+                return on_empty
+            value = _single(focus, spec, "input item")
+            if not closures:
+                result = impl(value)
+            else:
+                values = []
+                for index, closure in enumerate(closures):
+                    argument = closure(ctx, this)
+                    if not argument:
+                        if optional[index]:
+                            values.append(None)
+                            continue
+                        return EMPTY
+                    values.append(_single(argument, spec, f"'{spec.params[index].name}' value"))
+                result = impl(value, *values)
+            return EMPTY if result is None else (result,)
+        except FHIRPathEvaluationError as error:
+            error.locate(*span)
+            raise
 
     return call
 
 
-def _collection_call(spec: FunctionSpec, target, args):
-    """``impl(ctx, focus, *args)`` with each argument shaped by its ParamKind."""
+#: argument kinds known at compile time: the implementation gets the compiled form itself
+_STATIC = (ParamKind.EXPR, ParamKind.SORT_KEY, ParamKind.TYPE, ParamKind.NAME)
+
+
+def _collection_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
+    """``impl(ctx, focus, *args)`` with each argument shaped by its ParamKind; errors
+    are placed at the call's span."""
     impl = spec.impl
     count = len(spec.params)
-    shapes = [_shape(kind, compiled, spec, index) for index, (kind, compiled) in enumerate(args)]
-    missing = (None,) * (count - len(args)) if not spec.variadic else ()
-    variadic = spec.variadic
-
-    if not shapes and not missing and not spec.variadic:
+    if not spec.variadic and all(kind in _STATIC for kind, _ in args):
+        fixed = tuple(compiled for _, compiled in args) + (None,) * (count - len(args))
         if target is None:
-            return lambda ctx, this: impl(ctx, this)
-        return lambda ctx, this: impl(ctx, target(ctx, this))
+            def static_call(ctx, this):
+                try:
+                    return impl(ctx, this, *fixed)
+                except FHIRPathEvaluationError as error:
+                    error.locate(*span)
+                    raise
+        else:
+            def static_call(ctx, this):
+                try:
+                    return impl(ctx, target(ctx, this), *fixed)
+                except FHIRPathEvaluationError as error:
+                    error.locate(*span)
+                    raise
+        return static_call
+
+    plan = tuple(
+        (kind, compiled, spec.params[min(index, count - 1)].name) for index, (kind, compiled) in enumerate(args)
+    )
+    variadic = spec.variadic
+    missing = () if variadic else (None,) * (count - len(args))
 
     def call(ctx, this):
-        focus = this if target is None else target(ctx, this)
-        values = [shape(ctx, this) for shape in shapes]
-        if variadic:
-            fixed = count - 1
-            return impl(ctx, focus, *values[:fixed], *((None,) * (fixed - len(values))), tuple(values[fixed:]))
-        return impl(ctx, focus, *values, *missing)
+        try:
+            focus = this if target is None else target(ctx, this)
+            values = []
+            for kind, compiled, name in plan:
+                if kind is ParamKind.VALUE:
+                    found = compiled(ctx, this)
+                    values.append(_single(found, spec, f"'{name}' value") if found else None)
+                elif kind is ParamKind.COLLECTION:
+                    values.append(compiled(ctx, this))
+                elif kind is ParamKind.LAZY:
+                    values.append(partial(compiled, ctx, this))
+                else:
+                    values.append(compiled)
+            if variadic:
+                fixed = count - 1
+                return impl(ctx, focus, *values[:fixed], *((None,) * (fixed - len(values))), tuple(values[fixed:]))
+            return impl(ctx, focus, *values, *missing)
+        except FHIRPathEvaluationError as error:
+            error.locate(*span)
+            raise
 
     return call
-
-
-def _shape(kind: ParamKind, compiled, spec: FunctionSpec, index: int):
-    """How to turn one compiled argument into what the implementation receives."""
-    if kind in (ParamKind.EXPR, ParamKind.SORT_KEY):
-        return lambda ctx, this: compiled
-    if kind is ParamKind.LAZY:
-        return lambda ctx, this: partial(compiled, ctx, this)
-    if kind is ParamKind.COLLECTION:
-        return compiled
-    if kind is ParamKind.VALUE:
-        name = spec.params[min(index, len(spec.params) - 1)].name
-
-        def value(ctx, this):
-            found = compiled(ctx, this)
-            return _single(found, spec, f"'{name}' value") if found else None
-
-        return value
-    return lambda ctx, this: compiled  # TYPE, NAME: resolved at compile time

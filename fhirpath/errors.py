@@ -39,6 +39,14 @@ def render_caret(text: str, start: int, end: int | None = None) -> str:
     return f"  {source}\n  {pad}{'^' * max(1, stop - start)}"
 
 
+def did_you_mean(name: str, candidates, *, prefix: str = "", cutoff: float = 0.7) -> str:
+    """"; did you mean 'x'?" for the closest candidate, or "" (difflib loads only here)."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    return f"; did you mean '{prefix}{close[0]}'?" if close else ""
+
+
 class FHIRPathError(Exception):
     """Base of every error this package raises on purpose.
 

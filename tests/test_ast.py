@@ -49,6 +49,13 @@ def test_sharing_ignores_where_a_subtree_sits_in_the_text():
     assert inside.target is alone
 
 
+def test_only_shallow_subtrees_are_pooled():
+    deep = "Observation.code.coding.code"  # depth 4: such trees hardly ever repeat
+    first, second = parser.parse(deep), parser.parse(deep)
+    assert first is not second and first == second
+    assert first.target is second.target  # depth 3 is shared
+
+
 def test_the_pool_holds_nodes_weakly():
     text = "zzUnique" + "Q" * 10 + ".member"
     size_before = len(ast.NODE_POOL)
@@ -61,8 +68,8 @@ def test_the_pool_holds_nodes_weakly():
 
 def test_the_pool_counts_hits_and_misses():
     stats = ast.NODE_POOL.stats()
-    kept = parser.parse("Observation.code.coding.code")
-    again = parser.parse("Observation.code.coding.code")
+    kept = parser.parse("Observation.code.coding")
+    again = parser.parse("Observation.code.coding")
     after = ast.NODE_POOL.stats()
     assert kept is again
     assert after["hits"] > stats["hits"]
@@ -71,10 +78,19 @@ def test_the_pool_counts_hits_and_misses():
 
 def test_a_full_pool_still_builds_nodes_it_no_longer_shares():
     pool = ast.NodePool(max_size=1)
-    a = pool.make(("k1",), ast.Identifier, "a", 0, 1)
-    b = pool.make(("k2",), ast.Identifier, "b", 0, 1)
+    a = pool.intern(ast.Identifier("a", 0, 1))
+    b = pool.intern(ast.Identifier("b", 0, 1))
     assert b.name == "b" and len(pool) == 1
-    assert pool.make(("k1",), ast.Identifier, "a", 0, 1) is a
+    assert pool.intern(ast.Identifier("a", 0, 1)) is a
+    assert pool.intern(ast.Identifier("b", 0, 1)) is not b
+
+
+def test_the_pool_tells_literals_apart_by_scale_and_type():
+    pool = ast.NodePool()
+    one = pool.intern(ast.Literal("decimal", Decimal("1.0"), None, 0, 3))
+    assert pool.intern(ast.Literal("decimal", Decimal("1.00"), None, 0, 3)) is not one
+    yes = pool.intern(ast.Literal("boolean", True, None, 0, 4))
+    assert pool.intern(ast.Literal("integer", 1, None, 0, 4)) is not yes
 
 
 def test_equality_is_structural_and_ignores_positions():

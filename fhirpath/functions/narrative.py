@@ -14,7 +14,6 @@ div. Anything else, and more than one item, gives empty.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE
 
@@ -74,6 +73,8 @@ def narrative_is_valid(text: str, *, fragment: bool) -> bool:
         text = f'<div xmlns="{XHTML}">{text}</div>'
     elif not text.lstrip().startswith("<div"):
         return False
+    import xml.etree.ElementTree as ElementTree  # loaded on first use: few expressions check XHTML
+
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError:

@@ -18,6 +18,7 @@ How the compiler calls an implementation depends on ``FunctionSpec.scalar``:
 from __future__ import annotations
 
 import enum
+import importlib
 from typing import Callable, NamedTuple
 
 
@@ -93,6 +94,21 @@ class FunctionSpec(NamedTuple):
 
 
 SAME_AS_INPUT = "SAME_AS_INPUT"
+
+
+def on_first_use(module: str, name: str) -> Callable:
+    """``fhirpath.functions.<module>.<name>``, imported when first called: for the large
+    modules of rarely used functions (structure, terminology, narrative), which would
+    otherwise cost every process their memory."""
+    found: list = []
+
+    def implementation(*args):
+        if not found:
+            found.append(getattr(importlib.import_module(f"fhirpath.functions.{module}"), name))
+        return found[0](*args)
+
+    implementation.__name__ = implementation.__qualname__ = name
+    return implementation
 
 
 class OperatorSpec(NamedTuple):

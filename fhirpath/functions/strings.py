@@ -10,10 +10,7 @@ what the spec calls characters (Unicode scalar values).
 
 from __future__ import annotations
 
-import base64
 import binascii
-import html
-import json
 import re
 from functools import lru_cache
 
@@ -241,6 +238,8 @@ def encode(text, encoding) -> str | None:
         return None
     if encoding == "hex":
         return data.hex()
+    import base64  # these modules load on first use: most expressions never encode
+
     if encoding == "base64":
         return base64.b64encode(data).decode("ascii")
     return base64.urlsafe_b64encode(data).decode("ascii")
@@ -252,6 +251,8 @@ def decode(text, encoding) -> str | None:
     padding is tolerated."""
     text = _string(text, "decode()")
     encoding = _string(encoding, "decode()", "format")
+    import base64
+
     try:
         if encoding == "hex":
             data = binascii.unhexlify(text)
@@ -272,6 +273,9 @@ def escape(text, target) -> str:
     (the spec's "ideally"); json: the body of a JSON string literal, without quotes."""
     text = _string(text, "escape()")
     target = _string(target, "escape()", "target")
+    import html
+    import json
+
     if target == "html":
         return html.escape(text, quote=True).encode("ascii", "xmlcharrefreplace").decode("ascii")
     if target == "json":
@@ -296,6 +300,8 @@ def unescape(text, target) -> str | None:
     text = _string(text, "unescape()")
     target = _string(target, "unescape()", "target")
     if target == "html":
+        import html
+
         return html.unescape(text)
     if target == "json":
         result = _JSON_ESCAPE.sub(_json_character, text)
