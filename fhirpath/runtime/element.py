@@ -18,11 +18,19 @@ from fhirpath.runtime.temporal import Date, DateTime, Time
 
 
 def _decimal(value):
-    if type(value) is float:
-        return Decimal(repr(value))  # JSON read without parse_float=Decimal: lossy
-    if type(value) is int:
+    t = type(value)
+    if t is float:
+        if value - value == 0:
+            return Decimal(repr(value))  # JSON read without parse_float=Decimal: lossy
+        return value  # NaN and infinities are no FHIR decimals: kept as read, like a bad date
+    if t is int:
         return Decimal(value)
+    if t is Decimal and not value.is_finite():
+        return float("nan") if value.is_nan() else float(value)
     return value
+
+
+_INEXACT = (float, Decimal)  # what _decimal reads in untyped JSON: floats, and non-finite Decimals
 
 
 def _integer(value):
@@ -183,7 +191,8 @@ class Navigator:
         if found is None:
             prefix = key
             for candidate in value:
-                if len(candidate) > len(prefix) and candidate.startswith(prefix) and candidate[len(prefix)].isupper():
+                if (type(candidate) is str and len(candidate) > len(prefix) and candidate.startswith(prefix)
+                        and candidate[len(prefix)].isupper()):
                     key, found = candidate, value[candidate]
                     break
         _untyped(found, value.get("_" + key), item, key, append)
@@ -194,9 +203,9 @@ def _untyped(found, extra, parent, key, append) -> None:
     if type(found) is list:
         for index, element in enumerate(found):
             if element is not None:
-                append((_decimal(element) if type(element) is float else element, None, parent, key, index))
+                append((_decimal(element) if type(element) in _INEXACT else element, None, parent, key, index))
     elif found is not None:
-        append((_decimal(found) if type(found) is float else found, None, parent, key, None))
+        append((_decimal(found) if type(found) in _INEXACT else found, None, parent, key, None))
     elif extra is not None:
         append((None, None, parent, key, None))
 
@@ -272,10 +281,13 @@ _IGNORED, _SIDECAR = 3, 4
 
 #: per parent type, per JSON key: (child type, how, reader, the other key of the pair)
 _KEY_PLANS: dict = {}
+#: keys planned per type at most: a type has far fewer elements, so only data full of
+#: made-up keys gets there, and must not grow the plans without end
+_MAX_KEY_PLANS = 1_000
 
 
 def _key_plan(t, plans: dict, key: str) -> tuple:
-    if key == "resourceType":
+    if key == "resourceType" or type(key) is not str or not key:  # not JSON, or no name
         entry = (None, _IGNORED, None, None)
     elif key[0] == "_":
         base = _key_plan(t, plans, key[1:])
@@ -291,7 +303,8 @@ def _key_plan(t, plans: dict, key: str) -> tuple:
                 entry = (child, _PRIMITIVE, None if system is None else _READERS.get(system.name), "_" + key)
             else:
                 entry = (child, _RESOURCE if _is_abstract_resource(child) else _COMPLEX, None, None)
-    plans[key] = entry
+    if len(plans) < _MAX_KEY_PLANS:
+        plans[key] = entry
     return entry
 
 
@@ -363,7 +376,7 @@ def _children(item, model, out: list, expand: list | None) -> None:
 def _untyped_children(value: dict, item, out: list, expand: list | None) -> None:
     append = out.append
     for key, found in value.items():
-        if key == "resourceType":
+        if key == "resourceType" or type(key) is not str or not key:
             continue
         if key[0] == "_":
             if key[1:] in value:

@@ -100,3 +100,28 @@ def test_navigation_never_changes_its_input(model):
     for name in ("name", "given", "birthDate", "extension", "contained"):
         Navigator(name, model)((root(PATIENT, model),))
     assert json.dumps(PATIENT, sort_keys=True) == before
+
+
+@pytest.mark.parametrize("model", [R4, None], ids=["r4", "no model"])
+def test_keys_that_are_not_json_names_are_skipped(model):
+    resource = {"resourceType": "Patient", 1: "one", "": "blank", ("a",): 2, "id": "p"}
+    found = children(root(resource, model), model)
+    assert [node[0] for node in found] == ["p"]
+    assert Navigator("x", model)((root(resource, model),)) == ()
+
+
+def test_made_up_keys_do_not_grow_the_key_plans_without_end():
+    from fhirpath.runtime import element
+
+    resource = {"resourceType": "Basic", **{f"made_up_{n}": n for n in range(3 * element._MAX_KEY_PLANS)}}
+    children(root(resource), R4)
+    assert len(element._KEY_PLANS[R4.type("Basic")]) <= element._MAX_KEY_PLANS
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), Decimal("NaN"), Decimal("-Infinity")])
+def test_nan_and_infinity_in_a_decimal_are_kept_as_floats_not_read_as_decimals(value):
+    resource = {"resourceType": "Observation", "valueQuantity": {"value": value}}
+    for model in (R4, None):
+        [quantity] = Navigator("value", model)((root(resource, model),))
+        [node] = Navigator("value", model)((quantity,))
+        assert type(node[0]) is float and str(node[0]) == str(float(value))
