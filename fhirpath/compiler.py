@@ -21,6 +21,7 @@ from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
+from fhirpath.runtime.compare import unique
 from fhirpath.runtime.element import Navigator
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
@@ -164,10 +165,18 @@ class Compiler:
             return lambda ctx, this: navigate(this)
 
         matches = type_ops.matches
+        known: dict = {}  # item type -> does it match (a type test per evaluation adds up)
 
         def path_root(ctx, this):
             if len(this) == 1:  # the usual root: one resource
-                return this if matches(this[0], wanted, exact_primitives=False) else navigate(this)
+                item = this[0]
+                t = item[1] if type(item) is tuple else None
+                if t is None:
+                    return this if matches(item, wanted, exact_primitives=False) else navigate(this)
+                found = known.get(t)
+                if found is None:
+                    found = known[t] = matches(item, wanted, exact_primitives=False)
+                return this if found else navigate(this)
             selected = tuple(item for item in this if matches(item, wanted, exact_primitives=False))
             return selected if selected else navigate(this)
 
@@ -312,6 +321,8 @@ class Compiler:
         return unary
 
     def _Binary(self, node: ast.Binary, base: int):
+        if node.op == "|":
+            return self._union(node, base)
         left = self._sub(node.left, base)
         right = self._sub(node.right, base + node.right_at)
         spec = OPERATORS.get(node.op)
@@ -337,6 +348,27 @@ class Compiler:
                 raise
 
         return binary
+
+    def _union(self, node: ast.Binary, base: int):
+        """``a | b | c ...`` as one union of all operands: search parameters join dozens
+        of paths this way, and a binary union per operator would deduplicate each time.
+        (Same result: union keeps first occurrences, so it is associative.)"""
+        operands = []
+        while isinstance(node, ast.Binary) and node.op == "|":
+            operands.append((node.right, base + node.right_at))
+            node = node.left  # the left operand starts where the operator node does
+        operands.append((node, base))
+        closures = tuple(self._sub(operand, at) for operand, at in reversed(operands))
+
+        def union(ctx, this):
+            items: list = []
+            for operand in closures:
+                found = operand(ctx, this)
+                if found:
+                    items += found
+            return unique(items) if items else EMPTY
+
+        return union
 
     def _TypeOp(self, node: ast.TypeOp, base: int):
         target = self._sub(node.target, base)
