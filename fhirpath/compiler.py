@@ -95,10 +95,10 @@ class Compiler:
         start, end = ast.span(node, base)
         return FHIRPathSemanticError(message, code=code, start=start, end=end)
 
-    def _navigator(self, name: str) -> Navigator:
+    def _navigator(self, name: str):
         found = self._navigators.get(name)
         if found is None:
-            found = self._navigators[name] = Navigator(name, self.model)
+            found = self._navigators[name] = Navigator(name, self.model).walk
         return found
 
     def _type(self, name: str, node: ast.Node, base: int):

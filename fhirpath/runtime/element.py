@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from fhirpath.runtime.quantity import in_range
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
 
@@ -25,7 +26,7 @@ def _decimal(value):
         return value  # NaN and infinities are no FHIR decimals: kept as read, like a bad date
     if t is int:
         return Decimal(value)
-    if t is Decimal and not value.is_finite():
+    if t is Decimal and not in_range(value):  # NaN, Infinity, 1E+999999999: kept as floats too
         return float("nan") if value.is_nan() else float(value)
     return value
 
@@ -125,7 +126,9 @@ class Navigator:
         plan = self._plans[t] = tuple(steps)
         return plan
 
-    def __call__(self, items: tuple) -> tuple:
+    def walk(self, items: tuple) -> tuple:
+        """The items' children named ``name`` (call the bound method: calling an
+        instance costs three times as much)."""
         out: list = []
         append = out.append
         plans = self._plans
@@ -173,6 +176,8 @@ class Navigator:
                     else:
                         append((found, child, item, key, None))
         return tuple(out)
+
+    __call__ = walk
 
     def _walk(self, holder: dict, item, plan: tuple, append) -> None:
         for key, extra_key, child, how, reader in plan:
