@@ -5,11 +5,12 @@
     [True]
 """
 
-from fhirpath.api import Engine, Expression, compile, evaluate
+from fhirpath.api import Engine, Expression, Limits, compile, evaluate
 from fhirpath.errors import (
     Diagnostic,
     FHIRPathError,
     FHIRPathEvaluationError,
+    FHIRPathLimitError,
     FHIRPathSemanticError,
     FHIRPathSyntaxError,
     Span,
@@ -22,8 +23,10 @@ __all__ = [
     "Diagnostic",
     "Engine",
     "Expression",
+    "Limits",
     "FHIRPathError",
     "FHIRPathEvaluationError",
+    "FHIRPathLimitError",
     "FHIRPathSemanticError",
     "FHIRPathSyntaxError",
     "Span",

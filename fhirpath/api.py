@@ -15,7 +15,7 @@ from fhirpath.errors import FHIRPathError, FHIRPathEvaluationError
 from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.runtime.collection import EMPTY
-from fhirpath.runtime.context import EvalContext, system_clock
+from fhirpath.runtime.context import DEFAULT_LIMITS, EvalContext, Limits, activate, deactivate, system_clock
 from fhirpath.runtime.element import resource_type
 
 DEFAULT_CACHE_SIZE = 512
@@ -52,7 +52,8 @@ class Expression:
         """(tree, absolute offset of its first character)."""
         from fhirpath.parser import parse_located
 
-        return parse_located(self.source)
+        limits = self._engine.limits
+        return parse_located(self.source, max_length=limits.max_length, max_depth=limits.max_depth)
 
     def evaluate(
         self,
@@ -72,12 +73,16 @@ class Expression:
             root = ((resource, resource_type(resource, model), None, None, None),)
         else:
             root = engine.root(resource)
-        ctx = EvalContext(model, _variables(variables, model) if variables else {}, root, engine._clock)
+        ctx = EvalContext(model, _variables(variables, model) if variables else {}, root, engine._clock,
+                          limits=engine.limits)
+        token = activate(ctx)  # for the code that has no ctx argument (see runtime.context)
         try:
             result = self._closure(ctx, root)
         except FHIRPathEvaluationError as error:
             error.expression = self.source
             raise
+        finally:
+            deactivate(token)
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
         return [item[0] if type(item) is tuple else item for item in result]
@@ -95,7 +100,11 @@ class Engine:
         cache_size: int = DEFAULT_CACHE_SIZE,
         functions: Mapping[str, FunctionSpec] | None = None,
         clock: Callable = system_clock,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
+        """``limits`` (`fhirpath.Limits`) bound what an expression and one evaluation may
+        cost: expression length and nesting, steps, items, string sizes, wall time and
+        regex time. Each has a safe default; exceeding one raises an error with its code."""
         from cachetools import LRUCache
 
         from fhirpath.functions.table import FUNCTIONS
@@ -109,6 +118,9 @@ class Engine:
             table[name] = spec
         self._functions = table
         self._clock = clock
+        if not isinstance(limits, Limits):
+            raise TypeError("limits must be a fhirpath.Limits")
+        self.limits = limits
         self._cache: LRUCache = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
         self._compilers: dict[bool, Any] = {}
@@ -161,7 +173,7 @@ class Engine:
         from fhirpath.parser import parse_located
 
         try:
-            tree, base = parse_located(expression)
+            tree, base = parse_located(expression, max_length=self.limits.max_length, max_depth=self.limits.max_depth)
             # analysis first: its messages carry suggestions the compiler's lack
             found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
             if found is not None:
@@ -198,7 +210,7 @@ class Engine:
         from fhirpath.parser import parse_located
 
         try:
-            tree, base = parse_located(expression)
+            tree, base = parse_located(expression, max_length=self.limits.max_length, max_depth=self.limits.max_depth)
         except FHIRPathSyntaxError as error:
             start = error.start or 0
             end = start if error.end is None else error.end
@@ -226,8 +238,12 @@ class Engine:
             return EMPTY
         if isinstance(resource, dict):
             return ((resource, resource_type(resource, self._model), None, None, None),)
-        if isinstance(resource, (list, tuple)):
-            return tuple(item for element in resource for item in self.root(element))
+        if isinstance(resource, (list, tuple)):  # one level: a list in a list is one item
+            return tuple(
+                (element, resource_type(element, self._model), None, None, None)
+                if isinstance(element, dict) else _system(element)
+                for element in resource if element is not None
+            )
         return (_system(resource),)
 
     def clear_caches(self) -> None:
@@ -272,8 +288,9 @@ def declared_names(variables: Iterable[str] | Mapping[str, Any]) -> frozenset[st
 
 
 def _system(value):
-    """A caller's Python value as a System value (floats become exact-as-printed Decimals)."""
-    if isinstance(value, float):
+    """A caller's Python value as a System value (floats become exact-as-printed Decimals;
+    NaN and infinities, which are no Decimals, stay floats)."""
+    if isinstance(value, float) and value - value == 0:
         return Decimal(repr(value))
     return value
 
@@ -368,4 +385,4 @@ def evaluate(
     return engine(model).evaluate(resource, expression, variables, strict=strict, typed=typed)
 
 
-__all__ = ["Engine", "Expression", "analyze", "compile", "evaluate", "SYSTEM_TYPES"]
+__all__ = ["DEFAULT_LIMITS", "Engine", "Expression", "Limits", "analyze", "compile", "evaluate", "SYSTEM_TYPES"]

@@ -147,6 +147,13 @@ class FHIRPathEvaluationError(FHIRPathError):
     kind = "execution"
 
 
+class FHIRPathLimitError(FHIRPathEvaluationError):
+    """Evaluation stopped at one of the engine's limits (`fhirpath.Limits`): too many
+    steps or items, too long a string, too much time. The code (``limit-steps``,
+    ``limit-items``, ``limit-string``, ``limit-time``, ``limit-regex-time``) names
+    the limit; a caller may retry with larger ones."""
+
+
 class Diagnostic(NamedTuple):
     """A finding of the analyzer or language server: reported, never raised.
 

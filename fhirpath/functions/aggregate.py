@@ -24,6 +24,7 @@ def aggregate(ctx, focus: tuple, aggregator, init) -> tuple:
     """Fold the input: $this is each item, $total the running result (starting at init)."""
     saved_index, saved_total = ctx.index, ctx.total
     total = EMPTY if init is None else init
+    ctx.spend(len(focus))
     try:
         for index, item in enumerate(focus):
             ctx.index, ctx.total = index, total

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.runtime import quantity, temporal
+from fhirpath.runtime.context import check_string
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -67,7 +68,7 @@ def _whole(value, bounds: range) -> int | None:
         return int(value)
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and _INTEGER.fullmatch(value):
+    elif isinstance(value, str) and len(value) <= 40 and _INTEGER.fullmatch(value):  # longer: past any Long
         number = int(value)
     else:
         return None
@@ -196,12 +197,26 @@ def to_string(value) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        if value.bit_length() < 14_000:  # fewer than 4,215 digits: within Python's int-to-str limit
+            return str(value)
+        value = Decimal(value)
     if isinstance(value, Decimal):
+        _check_written_length(value)
         return format(value, "f")
-    if isinstance(value, (Date, DateTime, Time, Quantity)):
+    if isinstance(value, Quantity):
+        _check_written_length(value.value)
+        return str(value)
+    if isinstance(value, (Date, DateTime, Time)):
         return str(value)
     return None
+
+
+def _check_written_length(value: Decimal) -> None:
+    """Written without an exponent, 1E+999999999 is a billion characters: check first."""
+    if value.is_finite():
+        _, digits, exponent = value.as_tuple()
+        written = len(digits) + exponent if exponent >= 0 else max(len(digits), 1 - exponent) + 1
+        check_string(written + 1, "toString()")
 
 
 def converts_to_string(value) -> bool:

@@ -14,6 +14,7 @@ def empty(ctx, focus: tuple) -> tuple:
 def exists(ctx, focus: tuple, criteria) -> tuple:
     if criteria is None:
         return TRUE if focus else FALSE
+    ctx.spend(len(focus))
     saved = ctx.index
     try:
         for index, item in enumerate(focus):
@@ -26,6 +27,7 @@ def exists(ctx, focus: tuple, criteria) -> tuple:
 
 
 def all_(ctx, focus: tuple, criteria) -> tuple:
+    ctx.spend(len(focus))
     saved = ctx.index
     try:
         for index, item in enumerate(focus):
@@ -68,10 +70,12 @@ def _contains_all(container: tuple, items: tuple) -> bool:
 
 
 def subset_of(ctx, focus: tuple, other: tuple) -> tuple:
+    ctx.spend(len(focus) * len(other))
     return TRUE if _contains_all(other, focus) else FALSE
 
 
 def superset_of(ctx, focus: tuple, other: tuple) -> tuple:
+    ctx.spend(len(focus) * len(other))
     return TRUE if _contains_all(focus, other) else FALSE
 
 

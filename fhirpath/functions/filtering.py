@@ -7,12 +7,11 @@ from functools import cmp_to_key
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.runtime import compare
 from fhirpath.runtime.collection import EMPTY, singleton, to_boolean
-
-#: repeat() stops with an error after producing this many items (likely a loop)
-REPEAT_LIMIT = 100_000
+from fhirpath.runtime.context import items_error
 
 
 def where(ctx, focus: tuple, criteria) -> tuple:
+    ctx.spend(len(focus))
     out = []
     saved = ctx.index
     try:
@@ -26,35 +25,60 @@ def where(ctx, focus: tuple, criteria) -> tuple:
 
 
 def select(ctx, focus: tuple, projection) -> tuple:
+    ctx.spend(len(focus))
+    most = ctx.limits.max_items
     out: list = []
     saved = ctx.index
     try:
         for index, item in enumerate(focus):
             ctx.index = index
             out += projection(ctx, (item,))
+            if len(out) > most:
+                raise items_error(most, "select()")
     finally:
         ctx.index = saved
     return tuple(out)
 
 
 def _repeat(ctx, focus: tuple, projection, *, keep_duplicates: bool) -> tuple:
+    """Level by level until a level adds nothing new. Without duplicates, the items seen
+    so far are kept as `compare.key`s (and a list of keyless ones), so each level costs
+    its own size, not the size of everything before it."""
+    most = ctx.limits.max_items
     out: list = []
+    seen: set = set()
+    keyless: list = []
     queue = list(focus)
     while queue:
+        ctx.spend(len(queue))
         produced: list = []
         for item in queue:
             produced += projection(ctx, (item,))
+            if len(out) + len(produced) > most:
+                raise items_error(most, f"repeat{'All' if keep_duplicates else ''}() (a loop?)")
         if not keep_duplicates:
-            fresh = list(compare.unique(out + produced)[len(out):])  # only items not yet in the output
-            produced = fresh
+            produced = _unseen(ctx, produced, seen, keyless)
         out += produced
-        if len(out) > REPEAT_LIMIT:
-            raise FHIRPathEvaluationError(
-                f"repeat produced more than {REPEAT_LIMIT} items; the projection probably loops",
-                code="repeat-limit",
-            )
         queue = produced
     return tuple(out)
+
+
+def _unseen(ctx, items: list, seen: set, keyless: list) -> list:
+    """The items not '=' to one seen before (or earlier in ``items``); records them as seen."""
+    fresh = []
+    for item in items:
+        found = compare.key(item)
+        if found is None:
+            ctx.spend(len(keyless))
+            if any(compare.item_equals(item, other) is True for other in keyless):
+                continue
+            keyless.append(item)
+        elif found in seen:
+            continue
+        else:
+            seen.add(found)
+        fresh.append(item)
+    return fresh
 
 
 def repeat(ctx, focus: tuple, projection) -> tuple:
@@ -77,6 +101,7 @@ def sort(ctx, focus: tuple, keys: tuple) -> tuple:
     """Stable sort by each key in turn; empty keys sort first (spec §5.2.3)."""
     if len(focus) < 2:
         return focus
+    ctx.spend(len(focus) * max(1, len(focus).bit_length()))
     if not keys:
         return tuple(sorted(focus, key=cmp_to_key(_order)))
     rows = []

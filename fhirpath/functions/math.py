@@ -9,9 +9,6 @@ that cannot be represented (the square root of -1, an overflow) is empty.
 from __future__ import annotations
 
 from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
     ROUND_CEILING,
     ROUND_DOWN,
     ROUND_FLOOR,
@@ -19,12 +16,14 @@ from decimal import (
     Context,
     Decimal,
     DecimalException,
+    Overflow,
 )
+from functools import wraps
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.model import system_type
 from fhirpath.runtime import quantity
-from fhirpath.runtime.quantity import Quantity
+from fhirpath.runtime.quantity import Quantity, exact_context
 
 _DIGITS = 28
 # Inexact results: 28 significant digits; the default traps (invalid operation,
@@ -32,8 +31,23 @@ _DIGITS = 28
 _CONTEXT = Context(prec=_DIGITS, rounding=ROUND_HALF_UP)
 # log() divides two logarithms: compute them with guard digits, then round once.
 _GUARDED = Context(prec=_DIGITS + 12, rounding=ROUND_HALF_UP)
-# Exact: quantize() and to_integral never lose digits here.
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# Exact up to quantity.MAX_DIGITS digits (quantize() may round): a longer result, such
+# as the integer 1E+999999999 stands for, is an overflow, and the function gives empty.
+_EXACT = exact_context(rounding=True)
+
+
+def _overflow_is_empty(function):
+    """``function`` giving empty (None) where a result needs more than `quantity.MAX_DIGITS`
+    digits or overflows (spec §6.6)."""
+
+    @wraps(function)
+    def checked(*values):
+        try:
+            return function(*values)
+        except DecimalException:
+            return None
+
+    return checked
 
 
 def _type_name(value) -> str:
@@ -73,6 +87,15 @@ def _plain(value: Decimal) -> Decimal:
     return value
 
 
+def _integer(value: Decimal) -> int:
+    """An integral Decimal as an int; one of more than `quantity.MAX_DIGITS` digits
+    (1E+999999999 from the data) is an overflow rather than a billion-digit int."""
+    if value.adjusted() >= quantity.MAX_DIGITS:
+        raise Overflow("integer too large")
+    return int(value)
+
+
+@_overflow_is_empty
 def abs_(value):
     """Same type as the input; a Quantity keeps its unit."""
     value = _number(value, "abs()", quantities=True)
@@ -81,30 +104,34 @@ def abs_(value):
     return value.copy_abs() if isinstance(value, Decimal) else abs(value)
 
 
+@_overflow_is_empty
 def ceiling(value):
     """The least Integer not below the input; a Quantity keeps its unit."""
     value = _number(value, "ceiling()", quantities=True)
     if isinstance(value, Quantity):
         return quantity.ceiling(value)
-    return int(value.to_integral_value(ROUND_CEILING, _EXACT)) if isinstance(value, Decimal) else value
+    return _integer(value.to_integral_value(ROUND_CEILING, _EXACT)) if isinstance(value, Decimal) else value
 
 
+@_overflow_is_empty
 def floor(value):
     """The greatest Integer not above the input; a Quantity keeps its unit."""
     value = _number(value, "floor()", quantities=True)
     if isinstance(value, Quantity):
         return quantity.floor(value)
-    return int(value.to_integral_value(ROUND_FLOOR, _EXACT)) if isinstance(value, Decimal) else value
+    return _integer(value.to_integral_value(ROUND_FLOOR, _EXACT)) if isinstance(value, Decimal) else value
 
 
+@_overflow_is_empty
 def truncate(value):
     """The integer part (towards zero) as an Integer; a Quantity keeps its unit."""
     value = _number(value, "truncate()", quantities=True)
     if isinstance(value, Quantity):
         return quantity.truncate(value)
-    return int(value.to_integral_value(ROUND_DOWN, _EXACT)) if isinstance(value, Decimal) else value
+    return _integer(value.to_integral_value(ROUND_DOWN, _EXACT)) if isinstance(value, Decimal) else value
 
 
+@_overflow_is_empty
 def round_(value, precision=None):
     """Half away from zero to `precision` decimal places (default 0), as a Decimal.
 
@@ -129,6 +156,7 @@ def round_(value, precision=None):
     return rounded.copy_abs() if rounded.is_zero() else rounded  # -0.4 rounds to 0, not -0
 
 
+@_overflow_is_empty
 def exp(value) -> Decimal | None:
     try:
         return _plain(_CONTEXT.exp(_decimal(value, "exp()")))
@@ -136,6 +164,7 @@ def exp(value) -> Decimal | None:
         return None
 
 
+@_overflow_is_empty
 def ln(value) -> Decimal | None:
     """Empty for 0 and negative numbers, whose logarithm is not a number."""
     number = _decimal(value, "ln()")
@@ -144,6 +173,7 @@ def ln(value) -> Decimal | None:
     return _plain(_CONTEXT.ln(number))
 
 
+@_overflow_is_empty
 def log(value, base) -> Decimal | None:
     """An input or base of 0 or less is an error (spec §5.8.6); base 1 gives empty."""
     number = _decimal(value, "log()")
@@ -158,6 +188,7 @@ def log(value, base) -> Decimal | None:
     return _plain(_CONTEXT.plus(quotient))
 
 
+@_overflow_is_empty
 def power(value, exponent) -> Decimal | None:
     """Always a Decimal (spec §5.8.7: 2.power(-1) is 0.5); empty when the result is not
     a real number ((-1).power(0.5), 0.power(-1)) or overflows. 0.power(0) is 1."""
@@ -172,6 +203,7 @@ def power(value, exponent) -> Decimal | None:
     return _plain(result) if result.is_finite() else None  # 0 to a negative power is infinite
 
 
+@_overflow_is_empty
 def sqrt(value) -> Decimal | None:
     """Empty for negative numbers."""
     number = _decimal(value, "sqrt()")

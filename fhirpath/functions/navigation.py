@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from fhirpath.errors import FHIRPathEvaluationError
+from fhirpath.runtime.context import items_error
 from fhirpath.runtime.element import children as children_of
 from fhirpath.runtime.element import descendants as descendants_of
 
-#: descendants() stops with an error past this many nodes (a resource that big is an attack)
-DESCENDANTS_LIMIT = 1_000_000
-
 
 def children(ctx, focus: tuple) -> tuple:
+    ctx.spend(len(focus))
+    most = ctx.limits.max_items
     out: list = []
     for item in focus:
         out += children_of(item, ctx.model)
+        if len(out) > most:
+            raise items_error(most, "children()")
+    ctx.spend(len(out))
     return tuple(out)
 
 
 def descendants(ctx, focus: tuple) -> tuple:
-    """All nodes below the input, level by level (the order repeat(children()) gives)."""
-    found = descendants_of(focus, ctx.model, DESCENDANTS_LIMIT)
+    """All nodes below the input, level by level (the order repeat(children()) gives).
+
+    Stops at Limits.max_items nodes, which is also what ends a walk over a cyclic
+    Python object (a dict that contains itself)."""
+    most = ctx.limits.max_items
+    found = descendants_of(focus, ctx.model, most)
     if found is None:
-        raise FHIRPathEvaluationError(f"descendants() passed {DESCENDANTS_LIMIT} nodes", code="descendants-limit")
+        raise items_error(most, "descendants()")
+    ctx.spend(len(found))
     return tuple(found)

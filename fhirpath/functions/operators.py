@@ -15,15 +15,17 @@ digits (half up), as Quantity division does, so `1.0 / 3` is 0.33333333333333333
 
 from __future__ import annotations
 
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, DecimalException
+from functools import wraps
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.runtime import compare, quantity, temporal
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value, to_boolean
-from fhirpath.runtime.quantity import Quantity
+from fhirpath.runtime.context import check_string
+from fhirpath.runtime.quantity import Quantity, exact_context
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_EXACT = exact_context()  # exact up to quantity.MAX_DIGITS digits; beyond is an overflow
 _DIVISION = Context(prec=28, rounding=ROUND_HALF_UP)
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 
@@ -74,6 +76,20 @@ def _number(value) -> bool:
 def _long(value: int) -> tuple:
     """An int result, or empty when it overflows the Long range."""
     return (value,) if _LONG_MIN <= value <= _LONG_MAX else EMPTY
+
+
+def _overflow_is_empty(operator):
+    """``operator`` giving empty where a Decimal result would need more than
+    `quantity.MAX_DIGITS` digits (spec §6.6: "overflow or underflow will result in empty")."""
+
+    @wraps(operator)
+    def checked(*operands) -> tuple:
+        try:
+            return operator(*operands)
+        except DecimalException:
+            return EMPTY
+
+    return checked
 
 
 def _decimal(value) -> Decimal:
@@ -227,6 +243,7 @@ def implies(left: tuple, right) -> tuple:
 # ---- 6.6 Math ------------------------------------------------------------------------
 
 
+@_overflow_is_empty
 def plus(left: tuple, right: tuple) -> tuple:
     """Numbers add, Strings concatenate, quantities add in the finer unit, and a
     Date/DateTime/Time moves by a time-valued quantity (calendar arithmetic)."""
@@ -236,6 +253,7 @@ def plus(left: tuple, right: tuple) -> tuple:
         return EMPTY
     ta, tb = type(a), type(b)
     if ta is str and tb is str:
+        check_string(len(a) + len(b), "operator '+'")
         return (a + b,)
     if ta is int and tb is int:
         return _long(a + b)
@@ -250,6 +268,7 @@ def plus(left: tuple, right: tuple) -> tuple:
     raise _invalid("+", left, right)
 
 
+@_overflow_is_empty
 def minus(left: tuple, right: tuple) -> tuple:
     """Numbers and quantities subtract; a Date/DateTime/Time moves back by a quantity."""
     a = _operand(left, "-")
@@ -270,6 +289,7 @@ def minus(left: tuple, right: tuple) -> tuple:
     raise _invalid("-", left, right)
 
 
+@_overflow_is_empty
 def multiply(left: tuple, right: tuple) -> tuple:
     a = _operand(left, "*")
     b = _operand(right, "*")
@@ -287,6 +307,7 @@ def multiply(left: tuple, right: tuple) -> tuple:
     raise _invalid("*", left, right)
 
 
+@_overflow_is_empty
 def divide(left: tuple, right: tuple) -> tuple:
     """Always a Decimal (or Quantity); division by zero gives empty."""
     a = _operand(left, "/")
@@ -305,6 +326,7 @@ def divide(left: tuple, right: tuple) -> tuple:
     raise _invalid("/", left, right)
 
 
+@_overflow_is_empty
 def div(left: tuple, right: tuple) -> tuple:
     """Truncated division: the quotient rounded toward zero; by zero gives empty."""
     a = _operand(left, "div")
@@ -321,6 +343,7 @@ def div(left: tuple, right: tuple) -> tuple:
     return (_EXACT.divide_int(_decimal(a), _decimal(b)),)
 
 
+@_overflow_is_empty
 def mod(left: tuple, right: tuple) -> tuple:
     """The remainder of truncated division: it takes the sign of the left operand."""
     a = _operand(left, "mod")
@@ -349,12 +372,14 @@ def concatenate(left: tuple, right: tuple) -> tuple:
         b = ""
     elif type(b) is not str:
         raise _invalid("&", right)
+    check_string(len(a) + len(b), "operator '&'")
     return (a + b,)
 
 
 # ---- 6.8 Unary operators -------------------------------------------------------------
 
 
+@_overflow_is_empty
 def negate(operand: tuple) -> tuple:
     """Unary `-`: the number or quantity negated; empty when it cannot be represented."""
     value = _operand(operand, "-")

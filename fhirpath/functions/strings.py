@@ -14,9 +14,10 @@ import binascii
 import re
 from functools import lru_cache
 
-from fhirpath.errors import FHIRPathEvaluationError
+from fhirpath.errors import FHIRPathEvaluationError, FHIRPathLimitError
 from fhirpath.model import system_type
 from fhirpath.runtime.collection import EMPTY, singleton_value, values
+from fhirpath.runtime.context import active, active_limits, check_string
 
 
 def _type_name(value) -> str:
@@ -91,9 +92,12 @@ def lower(text) -> str:
 def replace(text, pattern, substitution) -> str:
     """Plain text replacement. An empty pattern matches between every two characters
     and at both ends, so 'abc'.replace('', 'x') is 'xaxbxcx', as str.replace does."""
-    return _string(text, "replace()").replace(
-        _string(pattern, "replace()", "pattern"), _string(substitution, "replace()", "substitution")
-    )
+    text = _string(text, "replace()")
+    pattern = _string(pattern, "replace()", "pattern")
+    substitution = _string(substitution, "replace()", "substitution")
+    if len(substitution) > len(pattern):
+        check_string(len(text) + text.count(pattern) * (len(substitution) - len(pattern)), "replace()")
+    return text.replace(pattern, substitution)
 
 
 def matches(text, regex, flags=None) -> bool:
@@ -128,7 +132,7 @@ def to_chars(ctx, focus) -> tuple:
 
 # ---- regular expressions -------------------------------------------------------------
 
-_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
+_FLAG_NAMES = {"i": "IGNORECASE", "m": "MULTILINE"}
 
 # PCRE / .NET / Java spellings Python's re lacks: (?<name>...) and \k<name>.
 _PCRE_NAMES = re.compile(r"\\k<(\w+)>|\\.|\(\?<(?=[^=!])", re.DOTALL)
@@ -145,24 +149,27 @@ def _python_syntax(match: re.Match) -> str:
 
 
 @lru_cache(maxsize=256)
-def _compile(regex: str, flags: str) -> re.Pattern:
-    """The compiled pattern, cached (bounded) by pattern and flags.
+def _compile(regex: str, flags: str):
+    """The compiled pattern (of the `regex` module, imported here on first use: unlike
+    `re`, its matching can be given a timeout), cached (bounded) by pattern and flags.
 
     FHIRPath regexes run in 'single line' mode, so '.' also matches a newline
     (spec §5.6.10; suite testMatchesSingleLineMode1); the flags 'i' and 'm' add
     case-insensitivity and multi-line ^ and $. Character classes such as \\d and \\w
     follow Python: they include non-ASCII letters and digits.
     """
-    mode = re.DOTALL
+    import regex as engine
+
+    mode = engine.DOTALL
     for flag in flags:
-        if flag not in _FLAGS:
+        if flag not in _FLAG_NAMES:
             raise FHIRPathEvaluationError(
                 f"unknown regular expression flag {flag!r}: use 'i' or 'm'", code="invalid-argument"
             )
-        mode |= _FLAGS[flag]
+        mode |= getattr(engine, _FLAG_NAMES[flag])
     try:
-        return re.compile(_PCRE_NAMES.sub(_python_syntax, regex), mode)
-    except re.error as error:
+        return engine.compile(_PCRE_NAMES.sub(_python_syntax, regex), mode)
+    except (engine.error, RecursionError, OverflowError, ValueError) as error:
         raise FHIRPathEvaluationError(
             f"invalid regular expression {regex!r}: {error}", code="invalid-argument"
         ) from None
@@ -178,13 +185,50 @@ def _regex(function: str, text, regex, flags, *, full: bool = False, substitutio
     if substitution is not None and not regex:
         return text
     pattern = _compile(regex, flags)
-    if substitution is not None:
-        return pattern.sub(_expander(substitution, pattern), text)
-    found = pattern.fullmatch(text) if full else pattern.search(text)
+    timeout = _regex_timeout(function)
+    try:
+        if substitution is not None:
+            replacement = _bounded(_expander(substitution, pattern), len(text), function)
+            return pattern.sub(replacement, text, timeout=timeout)
+        found = pattern.fullmatch(text, timeout=timeout) if full else pattern.search(text, timeout=timeout)
+    except TimeoutError:
+        raise FHIRPathLimitError(
+            f"{function} took longer than {timeout:.3g} s (Limits.regex_timeout, or the evaluation's time left)",
+            code="limit-regex-time",
+        ) from None
     return found is not None
 
 
-def _expander(substitution: str, pattern: re.Pattern):
+def _regex_timeout(function: str) -> float | None:
+    """Seconds one match may take: Limits.regex_timeout, or less if the evaluation's
+    deadline is nearer."""
+    ctx = active()
+    limits = active_limits()
+    timeout = limits.regex_timeout
+    left = None if ctx is None else ctx.seconds_left()
+    if left is not None:
+        if left <= 0:
+            ctx.checkpoint()  # raises limit-time
+        timeout = left if timeout is None else min(timeout, left)
+    return timeout
+
+
+def _bounded(replacement, length: int, function: str):
+    """``replacement`` that stops the substitution once the result would pass Limits.max_string
+    (an empty match at each of a million positions, each replaced by a long text)."""
+    budget = [active_limits().max_string - length]
+
+    def replace(match) -> str:
+        text = replacement(match)
+        budget[0] -= len(text)
+        if budget[0] < 0:
+            check_string(active_limits().max_string - budget[0], function)
+        return text
+
+    return replace
+
+
+def _expander(substitution: str, pattern):
     """A function from a match to its replacement text: Python's own template syntax
     (\\g<name>) differs, and a missing group must be a FHIRPath error."""
     pieces: list = []  # literal text (str) and group references (a 1-tuple: number or name)
@@ -236,6 +280,7 @@ def encode(text, encoding) -> str | None:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: not a character, so no bytes to encode
         return None
+    check_string(len(data) * 2 if encoding == "hex" else (len(data) + 2) // 3 * 4, "encode()")
     if encoding == "hex":
         return data.hex()
     import base64  # these modules load on first use: most expressions never encode
@@ -277,10 +322,13 @@ def escape(text, target) -> str:
     import json
 
     if target == "html":
-        return html.escape(text, quote=True).encode("ascii", "xmlcharrefreplace").decode("ascii")
-    if target == "json":
-        return json.dumps(text, ensure_ascii=False)[1:-1]
-    raise FHIRPathEvaluationError(f"unknown escape target {target!r}: use 'html' or 'json'", code="invalid-argument")
+        escaped = html.escape(text, quote=True).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    elif target == "json":
+        escaped = json.dumps(text, ensure_ascii=False)[1:-1]
+    else:
+        raise FHIRPathEvaluationError(f"unknown escape target {target!r}: use 'html' or 'json'", code="invalid-argument")
+    check_string(len(escaped), "escape()")  # after: at most 10 times the input, and a chain stops here
+    return escaped
 
 
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
@@ -337,4 +385,6 @@ def join(ctx, focus, separator) -> tuple:
     if not focus:
         return EMPTY
     separator = "" if separator is None else _string(separator, "join()", "separator")
-    return (separator.join(_string(value, "join()", "input item") for value in values(focus)),)
+    parts = [_string(value, "join()", "input item") for value in values(focus)]
+    check_string(sum(map(len, parts)) + len(separator) * (len(parts) - 1), "join()")
+    return (separator.join(parts),)

@@ -52,8 +52,10 @@ def _member(item, other: tuple) -> bool:
 
 
 def intersect(ctx, focus: tuple, other: tuple) -> tuple:
+    ctx.spend(len(focus) * len(other))
     return tuple(item for item in compare.unique(focus) if _member(item, other))
 
 
 def exclude(ctx, focus: tuple, other: tuple) -> tuple:
+    ctx.spend(len(focus) * len(other))
     return tuple(item for item in focus if not _member(item, other))

@@ -19,9 +19,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from fhirpath.errors import FHIRPathEvaluationError
+from fhirpath.errors import FHIRPathEvaluationError, FHIRPathLimitError
 from fhirpath.runtime import quantity, temporal
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
+from fhirpath.runtime.context import active_limits, items_error, spend
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -95,7 +96,9 @@ def item_equals(a, b) -> bool | None:
         return temporal.equals(a, b)
     if ka == _QUANTITY:
         return quantity.equals(a, b)
-    return a == b  # strings, numbers, booleans, JSON objects (children compare by value)
+    if ka == _COMPLEX:
+        return _json_equals(a, b)
+    return a == b  # strings, numbers, booleans
 
 
 def item_equivalent(a, b) -> bool:
@@ -122,7 +125,12 @@ def item_equivalent(a, b) -> bool:
     if ka == _QUANTITY:
         return quantity.equivalent(a, b) is True
     if ka == _COMPLEX:
-        return _json_equivalent(a, b)
+        try:
+            return _json_equivalent(a, b)
+        except RecursionError:  # a cyclic Python object, or nesting deeper than Python's stack
+            raise FHIRPathLimitError(
+                "JSON values nested too deeply (or cyclic) to compare with '~'", code="limit-depth"
+            ) from None
     return a == b  # booleans; two value-less nodes are both "empty"
 
 
@@ -138,6 +146,7 @@ def _json_equivalent(a, b) -> bool:
     if ta is list:
         if tb is not list or len(a) != len(b):
             return False
+        spend(len(a) * len(b))
         remaining = list(b)
         for x in a:
             for index, y in enumerate(remaining):
@@ -248,6 +257,7 @@ def equivalent(left: tuple, right: tuple) -> tuple:
         return FALSE
     if len(left) == 1:
         return TRUE if item_equivalent(left[0], right[0]) else FALSE
+    spend(len(left) * len(right))
     remaining = list(right)
     for a in left:
         for index, b in enumerate(remaining):
@@ -306,14 +316,58 @@ def _quantity_key(value: Quantity):
     return value.value
 
 
+def _json_equals(a, b) -> bool:
+    """`a == b` for JSON values; Python's recursive == gives up on deep nesting and cycles,
+    the flat keys do not."""
+    try:
+        return a == b
+    except RecursionError:
+        return _frozen(a) == _frozen(b)
+
+
+# Markers around the contents of objects and lists in a flat key: equal only to themselves.
+_OBJECT, _LIST, _END = object(), object(), object()
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
+
+
 def _frozen(value):
-    """A JSON value as a hashable that is equal exactly when the values are (==)."""
-    t = type(value)
-    if t is dict:
-        return frozenset((name, _frozen(child)) for name, child in value.items())
-    if t is list:
-        return tuple(_frozen(child) for child in value)
-    return value
+    """A JSON value as a flat, hashable tuple that is equal exactly when the values are (==):
+    an object is its members in key order between markers, a list (or tuple) its items.
+    Built without recursion, so no nesting is too deep; walking more than Limits.max_items
+    values (a Python object that contains itself) is an error. A leaf that cannot be
+    hashed (not JSON) is keyed by its identity."""
+    most = active_limits().max_items
+    out = []
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        t = type(value)
+        if t in _LEAVES or value is _END:
+            out.append(value)
+        elif t is dict:
+            out.append(_OBJECT)
+            pending.append(_END)
+            try:
+                names = sorted(value)
+            except TypeError:  # keys of several types: not JSON, still an order
+                names = sorted(value, key=repr)
+            for name in reversed(names):
+                pending.append(value[name])
+                pending.append(name)
+        elif t is list or t is tuple:
+            out.append(_LIST)
+            pending.append(_END)
+            pending.extend(reversed(value))
+        else:
+            try:
+                hash(value)
+            except TypeError:
+                value = ("unhashable", id(value))
+            out.append(value)
+        if len(out) > most:
+            raise items_error(most, "comparing JSON values")
+    spend(len(out))
+    return tuple(out)
 
 
 def _temporal_key(value):
@@ -367,6 +421,7 @@ def unique(items) -> tuple:
     for item in items:
         k = key(item)
         if k is None:
+            spend(len(keyless))
             if any(item_equals(item, other) is True for other in keyless):
                 continue
             keyless.append(item)

@@ -34,6 +34,11 @@ from decimal import (
     ROUND_HALF_UP,
     Context,
     Decimal,
+    DecimalException,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
 )
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -112,9 +117,25 @@ _CALENDAR_OF_UCUM: dict[str, str] = {
 # is known not to be special without loading the UCUM tables.
 _SPECIAL_MARKERS = re.compile(r"Cel|deg|B|Np|pH|hp'|diop|slope|bit_s|Hz\^")
 
+#: significant digits an exact Decimal result may have. FHIRPath needs 28; a result
+#: needing more (chained products, 1E+999999999 from the data made an integer) raises
+#: a DecimalException, which arithmetic reports as an overflow: empty (spec §6.6).
+MAX_DIGITS = 1_000
+
+
+def exact_context(*, rounding: bool = False) -> Context:
+    """Exact arithmetic up to `MAX_DIGITS` digits: a result that would need rounding is an
+    error, not a guess. With ``rounding``, for quantize(): it may round (half up unless
+    told otherwise), but a result longer than `MAX_DIGITS` is still an error."""
+    traps = [InvalidOperation, DivisionByZero, Overflow] + ([] if rounding else [Inexact])
+    return Context(prec=MAX_DIGITS, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP, traps=traps)
+
+
 # Exact arithmetic for +, -, * and terminating conversions; 28 significant
 # digits where a result does not terminate (division, 1/3-like factors).
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_EXACT = exact_context()
+_ROUNDING = exact_context(rounding=True)
+_NORMALIZE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # normalize() only drops zeros
 _INEXACT = Context(prec=28, rounding=ROUND_HALF_UP)
 MAX_BOUNDARY_PRECISION = 28
 """Largest precision lowBoundary()/highBoundary() accept; beyond it they are empty."""
@@ -290,9 +311,16 @@ def _decimal_of(value: object) -> Decimal | None:
         if not _FHIR_DECIMAL.fullmatch(value):
             return None
         value = Decimal(value)
-    if isinstance(value, Decimal) and value.is_finite():
+    if isinstance(value, Decimal) and in_range(value):
         return value
     return None
+
+
+def in_range(value: Decimal) -> bool:
+    """Finite, and neither so large nor so small that writing it exactly (as digits, or as
+    an integer ratio) would take more than `MAX_DIGITS` digits: 1E+999999999 in the data
+    is no number FHIRPath computes with."""
+    return value.is_finite() and -MAX_DIGITS < value.adjusted() < MAX_DIGITS
 
 
 # ---------------------------------------------------------------- conversion
@@ -436,6 +464,8 @@ def _ratio(value: Decimal, factor: Fraction = Fraction(1), offset: Fraction | No
 
 def _exact_pair(a: Quantity, b: Quantity) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Both magnitudes, exactly, in one unit; None when `=` and `<` are empty."""
+    if not (-MAX_DIGITS < a.value.adjusted() < MAX_DIGITS and -MAX_DIGITS < b.value.adjusted() < MAX_DIGITS):
+        return None  # 1E+999999999 from the data: its exact ratio would be a billion digits
     a_calendar, b_calendar = a.unit in _CALENDAR_SECONDS, b.unit in _CALENDAR_SECONDS
     if a_calendar and b_calendar:
         # Convert to the least granular unit: calendar factors are not transitive.
@@ -538,18 +568,21 @@ def _aligned(a: Quantity, b: Quantity, *, least: bool) -> tuple[Decimal, Decimal
 
 def _places(value: Decimal) -> int:
     """Digits after the decimal point, ignoring trailing zeros."""
-    exponent = value.normalize(_EXACT).as_tuple().exponent
+    exponent = value.normalize(_NORMALIZE).as_tuple().exponent
     return max(0, -exponent)  # type: ignore[operator]
 
 
 def _round_half_up(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_EXACT)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
 def decimals_equivalent(x: Decimal, y: Decimal) -> bool:
     """Decimal `~`: equal after rounding both to the least precise operand's places."""
     places = min(_places(x), _places(y))
-    return _round_half_up(x, places) == _round_half_up(y, places)
+    try:
+        return _round_half_up(x, places) == _round_half_up(y, places)
+    except DecimalException:  # a number of more than MAX_DIGITS digits: compare it exactly
+        return x == y
 
 
 def equivalent(a: Quantity, b: Quantity) -> bool | None:
@@ -657,7 +690,10 @@ def round_(quantity: Quantity, precision: int = 0) -> Quantity:
         raise FHIRPathEvaluationError(
             f"round() precision must be 0 or more, not {precision}", code="invalid-argument"
         )
-    return Quantity(_round_half_up(quantity.value, precision), quantity.unit)
+    value = quantity.value
+    if -value.as_tuple().exponent <= precision:  # type: ignore[operator]
+        return quantity  # already that precise: padding with zeros could build a huge number
+    return Quantity(_round_half_up(value, precision), quantity.unit)
 
 
 # ---------------------------------------------------------------- boundaries
@@ -682,9 +718,9 @@ def decimal_boundary(value: Decimal, precision: int | None = None, *, high: bool
     outward = high != value.is_signed()
     quantum = Decimal(1).scaleb(-precision)
     if outward:
-        result = _EXACT.add(magnitude, half).quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT)
+        result = _EXACT.add(magnitude, half).quantize(quantum, rounding=ROUND_HALF_UP, context=_ROUNDING)
     else:
-        result = _EXACT.subtract(magnitude, half).quantize(quantum, rounding=ROUND_DOWN, context=_EXACT)
+        result = _EXACT.subtract(magnitude, half).quantize(quantum, rounding=ROUND_DOWN, context=_ROUNDING)
     return result.copy_negate() if value.is_signed() else result
 
 
