@@ -1,9 +1,12 @@
 """Static analysis: the type of every node, and findings as `Diagnostic`s, never raised.
 
 Types come from the same places the compiler reads: the function table
-(`FunctionSpec.input`, ``params``, ``returns``, ``singleton_input``), the operator
-specs (``left``/``right``/``returns``) and the FHIR model (element types, choice
-elements, backbone types, abstract resources standing for any resource type).
+(`FunctionSpec.input`, ``params``, ``returns``, ``singleton_input``, ``flow``,
+``ordered_input``, ``unordered_result``), the operator specs (``left``/``right``/
+``returns`` and ``type_pairs``) and the FHIR model (element types, choice elements,
+backbone types, abstract resources standing for any resource type). The analyzer
+keeps no lists of functions or operators of its own; it names only defineVariable(),
+which changes the scope of the rest of its chain.
 
 A node's type is a `StaticType`: the set of types its items may have (None when
 unknown), whether it holds at most one item, and a few facts the checks need. Nodes
@@ -26,7 +29,7 @@ from typing import Iterable, Mapping, NamedTuple
 
 from fhirpath import ast
 from fhirpath.errors import Diagnostic, FHIRPathSemanticError, did_you_mean
-from fhirpath.functions.spec import SAME_AS_INPUT, FunctionSpec, OperatorSpec, ParamKind
+from fhirpath.functions.spec import SAME_AS_INPUT, Flow, FunctionSpec, OperatorSpec, ParamKind
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.types import resolve_type_name
 from fhirpath.model import IMPLICIT_CONVERSIONS, SYSTEM_TYPES, TypeInfo
@@ -44,28 +47,6 @@ ALWAYS_RAISED = frozenset(
     {"choice-suffix", "wrong-input-type", "wrong-argument-type", "incompatible-operands", "argument-not-a-singleton"}
 )
 
-#: spec §5.9 and §3 ("Paths and polymorphic items"): children() and descendants() give
-#: items in no defined order, and these functions (and the indexer) depend on order
-UNORDERED_RESULTS = frozenset({"children", "descendants"})
-ORDER_DEPENDENT = frozenset({"first", "last", "tail", "skip", "take"})
-
-#: SAME_AS_INPUT functions that keep one item at most (spec §5.3)
-_ONE_ITEM = frozenset({"first", "last", "single"})
-
-#: functions whose table entry says ``returns="Any"`` because the result flows from
-#: their arguments: which ones (-1 is the input itself; "all" every argument)
-_RESULT_FROM_ARGUMENTS: Mapping[str, tuple[int, ...] | str] = {
-    "select": (0,),
-    "repeat": (0,),
-    "repeatAll": (0,),
-    "iif": (1, 2),
-    "coalesce": "all",
-    "union": (-1, 0),
-    "combine": (-1, 0),
-}
-
-_TEMPORAL = frozenset({"Date", "DateTime", "Time"})
-_NUMERIC_RANK = {"Integer": 0, "Long": 1, "Decimal": 2, "Quantity": 3}
 _LITERAL_TYPES = {
     "boolean": "Boolean", "string": "String", "integer": "Integer", "long": "Long", "decimal": "Decimal",
     "date": "Date", "datetime": "DateTime", "time": "Time", "quantity": "Quantity",
@@ -636,7 +617,8 @@ class _Walk:
             return _EMPTY, scope
         self.check_single(operand, f"the operand of '{node.op}'", node, at)
         names = {_system_name(t) for t in operand.types} if operand.types else accepted
-        return StaticType(_system_types(names & accepted), True), scope
+        results = {spec.result_type(None, name) for name in names} - {None}
+        return StaticType(_system_types(results), True), scope
 
     def _Binary(self, node: ast.Binary, at: int, scope: _Scope):
         left, _ = self.visit(node.left, at, scope)
@@ -656,7 +638,7 @@ class _Walk:
                 self.check_single(side, f"the {name} operand of '{node.op}'", node, at)
             return boolean, scope
         if spec.left == "Any" and spec.right == "Any":  # = != ~ !~
-            if not _comparable(left, right):
+            if not _comparable(spec, left, right):
                 self.report("incompatible-operands", "warning",
                             f"'{node.op}' compares {left.describe()} with {right.describe()}: never equal",
                             node, at)
@@ -693,7 +675,7 @@ class _Walk:
                 ln, rn = _system_name(lt), _system_name(rt)
                 if ln is None or rn is None or not (_accepts(left_names, lt) and _accepts(right_names, rt)):
                     continue
-                result = _pair_result(node.op, ln, rn, left_names, right_names, returns)
+                result = _pair_result(spec, ln, rn)
                 if result is not None:
                     results.add(result)
         if not results:
@@ -772,7 +754,7 @@ class _Walk:
                                 node, at)
         if spec.singleton_input:
             self.check_single(focus, f"the input of {spec.name}()", node, at)
-        if spec.name in ORDER_DEPENDENT and focus.unordered:
+        if spec.ordered_input and focus.unordered:
             self.report("undefined-order", "error",
                         f"{spec.name}() depends on order, but the order of these items is undefined "
                         "(children() and descendants() have none)", node, at)
@@ -832,7 +814,7 @@ class _Walk:
 
     def call_result(self, spec: FunctionSpec, focus: StaticType, args: list[StaticType],
                     narrowed_to: TypeInfo | None, node: ast.Call, at: int) -> StaticType:
-        name, returns = spec.name, spec.returns
+        flow, returns = spec.flow, spec.returns
         if returns == SAME_AS_INPUT:
             if any(p.kind is ParamKind.TYPE for p in spec.params):  # ofType(), as()
                 result = self.narrow(focus, narrowed_to, node, at)
@@ -841,41 +823,45 @@ class _Walk:
                 if spec.scalar and types:
                     types = _system_types({_system_name(t) for t in types})
                 result = StaticType(types, focus.single, choice=focus.choice, unordered=focus.unordered)
-            return result._replace(single=True) if name in _ONE_ITEM or name == "as" else result
-        flows = _RESULT_FROM_ARGUMENTS.get(name)
-        if flows is not None:
-            return _flow(name, flows, focus, args)
+            return result._replace(single=True) if flow is Flow.PICK or spec.singleton_input else result
+        if flow is not None and flow is not Flow.SPLIT:
+            return _flow(spec, focus, args)
         if returns == "Any":
-            return StaticType(None, False, unordered=name in UNORDERED_RESULTS)
-        # a named type: one value per call, except from functions that take one item and
-        # give several (split, toChars); the others reduce their input (count, exists)
+            return StaticType(None, False, unordered=spec.unordered_result)
         # A named type: FHIR ones (extension(), resolve()) come one or more per input
-        # item; System ones one per call, except from functions that take one item and
-        # give several (split, toChars), the others reducing their input (count, join).
+        # item; System ones one per call (count, join), unless the flow splits the input
+        # item into several (split, toChars).
         names = _names(returns)
         if all(name in SYSTEM_TYPES for name in names):
-            return StaticType(_system_types(names), spec.scalar or not spec.singleton_input)
+            return StaticType(_system_types(names), flow is not Flow.SPLIT)
         found = [self.model.type(name) for name in names] if self.model is not None else [None]
         return StaticType(None if None in found else frozenset(found), False)
 
 
-def _flow(name: str, flows, focus: StaticType, args: list[StaticType]) -> StaticType:
-    """The result of a function whose items come from its arguments (and input)."""
-    picked = list(args) if flows == "all" else [focus if i == -1 else args[i] for i in flows if i < len(args)]
+def _flow(spec: FunctionSpec, focus: StaticType, args: list[StaticType]) -> StaticType:
+    """The result of a function whose items come from its arguments (and input), by its flow."""
+    flow = spec.flow
+    if flow is Flow.CHOOSE:  # every argument but a Boolean criterion (iif's first)
+        params = spec.params
+        picked = [arg for index, arg in enumerate(args) if params[min(index, len(params) - 1)].type != "Boolean"]
+    elif flow is Flow.MERGE:
+        picked = [focus, *args[:1]]
+    else:
+        picked = args[:1]
     if not picked:
         return UNKNOWN
     merged = picked[0]
     for other in picked[1:]:
         merged = _union(merged, other)
-    if name == "select":
+    if flow is Flow.PROJECT:
         single = focus.single and merged.single
-    elif name in ("iif", "coalesce"):
+    elif flow is Flow.CHOOSE:
         single = all(p.single for p in picked)
-    elif name in ("repeat", "repeatAll"):
+    elif flow is Flow.REPEAT:
         single = False
     else:
         single = merged.single
-    return StaticType(merged.types, single, unordered=merged.unordered or (name == "select" and focus.unordered))
+    return StaticType(merged.types, single, unordered=merged.unordered or (flow is Flow.PROJECT and focus.unordered))
 
 
 _VISITORS = {
@@ -896,48 +882,31 @@ def _union(left: StaticType, right: StaticType) -> StaticType:
     return StaticType(types, single, constant, unordered=left.unordered or right.unordered)
 
 
-def _comparable(left: StaticType, right: StaticType) -> bool:
-    """Could an item of ``left`` equal one of ``right``? (False only when sure.)"""
+def _comparable(spec: OperatorSpec, left: StaticType, right: StaticType) -> bool:
+    """Could an item of ``left`` equal one of ``right`` by the operator's type pairs?
+    (False only when sure; values of FHIR complex types are the pairs' "Complex".)"""
     if not left.types or not right.types:
         return True
     for lt in left.types:
-        ln = _system_name(lt)
+        ln = _system_name(lt) or "Complex"
         for rt in right.types:
-            rn = _system_name(rt)
-            if ln is None or rn is None:
-                if ln is None and rn is None:
-                    return True  # complex values: compared member by member
-                continue
-            if ln == rn or rn in IMPLICIT_CONVERSIONS.get(ln, ()) or ln in IMPLICIT_CONVERSIONS.get(rn, ()):
+            rn = _system_name(rt) or "Complex"
+            if "Any" in (ln, rn) or _pair_result(spec, ln, rn) is not None:
                 return True
     return False
 
 
-def _pair_result(op: str, left: str, right: str, left_names, right_names, returns) -> str | None:
-    """The System type ``left op right`` gives, or None when the pair is not allowed.
-
-    Operands must be of one type or convertible to one (spec §6.2, §6.6); a Date,
-    DateTime or Time that the operator takes on the left only pairs with a Quantity,
-    a duration (date/time arithmetic, §6.6.3-6.6.4)."""
-    if left in _TEMPORAL and left not in right_names:
-        return left if right == "Quantity" else None
-    if left == right:
-        common = left
-    elif right in IMPLICIT_CONVERSIONS.get(left, ()):
-        common = right
-    elif left in IMPLICIT_CONVERSIONS.get(right, ()):
-        common = left
-    else:
-        return None
-    if len(returns) == 1:
-        return next(iter(returns))
-    if "Boolean" in returns:
-        return "Boolean"
-    if op == "/":
-        return "Quantity" if common == "Quantity" else "Decimal"
-    if common in _NUMERIC_RANK or common == "String":
-        return common if common in returns else None
-    return common
+def _pair_result(spec: OperatorSpec, left: str, right: str) -> str | None:
+    """The System type ``left op right`` gives by the operator's type pairs: the pair
+    itself, else the pair one operand makes by converting implicitly to the other's
+    type (spec §4.5: Integer to Decimal, Date to DateTime...). None when not allowed:
+    `@1974-12-25 + 7` has no pair (the suite's testPlus6)."""
+    found = spec.result_type(left, right)
+    if found is None and right in IMPLICIT_CONVERSIONS.get(left, ()):
+        found = spec.result_type(right, right)
+    if found is None and left in IMPLICIT_CONVERSIONS.get(right, ()):
+        found = spec.result_type(left, left)
+    return found
 
 
 def _arity_message(spec: FunctionSpec, count: int) -> str:

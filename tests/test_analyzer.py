@@ -4,7 +4,7 @@ import pytest
 
 from fhirpath.analyzer import ALWAYS_RAISED, Analyzer, first_error
 from fhirpath.errors import Diagnostic, FHIRPathSemanticError
-from fhirpath.functions.spec import EXPR, SAME_AS_INPUT, VALUE, FunctionSpec, Param
+from fhirpath.functions.spec import EXPR, SAME_AS_INPUT, VALUE, Flow, FunctionSpec, Param
 from fhirpath.functions.table import FUNCTIONS
 from fhirpath.model import load_model
 from fhirpath.parser import parse_located
@@ -44,6 +44,13 @@ def analyze(text: str, context: str | None = None, analyzer: Analyzer = R4, **op
         ("1 / 2", None, "System.Decimal [0..1]"),
         ("'a' + 'b'", None, "System.String [0..1]"),
         ("@2020-01-01 + 1 day", None, "System.Date [0..1]"),
+        # operand pairs from the table's type_pairs, one side implicitly converted if need be
+        ("1L + 2", None, "System.Long [0..1]"),
+        ("2 * 3 'mg'", None, "System.Quantity [0..1]"),
+        ("-(1L)", None, "System.Long [0..1]"),
+        ("@2014 < @2014-01-01T10:00", None, "System.Boolean [0..1]"),
+        ("@2014.hourOf()", None, "System.Integer [0..1]"),
+        ("Patient.name.is(HumanName)", None, "System.Boolean [0..1]"),
         ("Patient.birthDate + 1 year", None, "System.Date [0..1]"),
         ("1 | 2", None, "System.Integer [0..*]"),
         ("{} | true", None, "System.Boolean [0..1]"),
@@ -80,6 +87,7 @@ DIAGNOSTICS = [
     ("@1974-12-25 + 7", None, "incompatible-operands", "error", "+", "cannot combine System.Date"),
     ("'a' - 'b'", None, "wrong-operand-type", "error", "-", "the left operand of '-' is System.String"),
     ("(1 | 2) + 3", None, "not-a-singleton", "error", "+", "must be a single item, but it has 2"),
+    ("(1 | 2).single()", None, "not-a-singleton", "error", "single()", "the input of single()"),
     ("Patient.name.given + 'x'", None, "not-a-singleton", "warning", "+", "may have more than one item"),
     ("Patient.name.given.startsWith('x')", None, "not-a-singleton", "warning", "startsWith('x')",
      "the input of startsWith()"),
@@ -127,6 +135,8 @@ def test_each_diagnostic_names_its_code_severity_span_and_a_fix(text, context, c
         ("telecom.where(use = 'home').first()", "Patient.contact"),
         ("start <= end", "Period"),
         ("%resource.contained.id", "Reference"),
+        ("1 = 1L", None),
+        ("@2014-05-01 = @2014-05-01T10:00", None),
     ],
 )
 def test_sound_expressions_get_no_errors_or_warnings(text, context):
@@ -221,3 +231,16 @@ def test_hl7_expressions_have_no_errors_for_their_own_contexts(shared):
                     errors.append((record.get("id") or record.get("key"), diagnostic.message))
     # the one error is HL7's: cid-0 checks a name ChargeItemDefinition does not have
     assert errors == [("cid-0", "unknown element 'name' for ChargeItemDefinition")]
+
+
+def test_order_and_result_flow_come_from_the_table_not_from_function_names():
+    functions = {
+        **FUNCTIONS,
+        "nth": FunctionSpec("nth", lambda ctx, focus: focus, returns=SAME_AS_INPUT, ordered_input=True),
+        "project": FunctionSpec("project", lambda ctx, focus, a: a, (Param("a", EXPR),), flow=Flow.PROJECT),
+        "nodes": FunctionSpec("nodes", lambda ctx, focus: focus, unordered_result=True),
+    }
+    analyzer = Analyzer(load_model("r4"), functions)
+    assert [d.code for d in analyze("Patient.nodes().nth()", analyzer=analyzer).diagnostics] == ["undefined-order"]
+    assert analyze("Patient.name.project(given)", analyzer=analyzer).result.describe() == "FHIR.string [0..*]"
+    assert analyze("Patient.name.nth()", analyzer=analyzer).diagnostics == []

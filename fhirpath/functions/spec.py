@@ -54,6 +54,25 @@ class EmptyRule(enum.Enum):
     CALL = "call"  # the implementation decides (collection functions always see the input)
 
 
+class Flow(enum.Enum):
+    """Where the items of a function's result come from when ``returns`` cannot say it;
+    the analyzer types the result by it. Without a flow, a function gives one value of
+    ``returns`` per call, or some of its input's items (SAME_AS_INPUT)."""
+
+    #: one item of the input at most (first, last)
+    PICK = "pick"
+    #: several values of ``returns`` from the one input item (split, toChars)
+    SPLIT = "split"
+    #: for each input item, the items of the first argument (select)
+    PROJECT = "project"
+    #: the first argument applied again to what it gave, any number of items (repeat)
+    REPEAT = "repeat"
+    #: the items of one of the arguments that is not a Boolean criterion (iif, coalesce)
+    CHOOSE = "choose"
+    #: the input's items and the first argument's (union, combine)
+    MERGE = "merge"
+
+
 class Param(NamedTuple):
     name: str
     kind: ParamKind
@@ -73,6 +92,9 @@ class FunctionSpec(NamedTuple):
     summary: str = ""  # one line, our own words
     scalar: bool = False
     variadic: bool = False  # the last parameter may repeat (coalesce, sort)
+    flow: Flow | None = None  # where the result's items come from, if not from ``returns``
+    ordered_input: bool = False  # the result depends on the input's order (first, skip): spec §3
+    unordered_result: bool = False  # the result's order is undefined (children, descendants): spec §5.9
 
     @property
     def min_args(self) -> int:
@@ -111,15 +133,38 @@ def on_first_use(module: str, name: str) -> Callable:
     return implementation
 
 
+def pairs(text: str, result: str | None = None) -> tuple[tuple[str | None, str, str], ...]:
+    """An operator's operand type pairs, each with its result type, from
+    ``"Left-Right:Result ..."`` (operations.json's typeMapping with the result added).
+    ``result`` stands for an omitted ``:Result``; a unary operator's pairs are
+    ``"-Operand:Result"`` (no left operand: None)."""
+    found = []
+    for item in text.split():
+        operands, _, given = item.partition(":")
+        left, right = operands.split("-")
+        found.append((left or None, right, given or result))
+    return tuple(found)
+
+
 class OperatorSpec(NamedTuple):
     """A binary or unary operator. ``impl(left, right) -> tuple`` on collections; with
-    ``lazy_right`` the right operand arrives as a thunk (and, or, implies)."""
+    ``lazy_right`` the right operand arrives as a thunk (and, or, implies). ``left`` is
+    None for a unary operator."""
 
     symbol: str
     impl: Callable
-    left: str = "Any"
+    left: str | None = "Any"
     right: str = "Any"
     returns: str = "Any"
     section: str = ""
     summary: str = ""
     lazy_right: bool = False
+    #: (left, right, result) per pair of operand types the operator takes (see `pairs`)
+    type_pairs: tuple[tuple[str | None, str, str], ...] = ()
+
+    def result_type(self, left: str | None, right: str) -> str | None:
+        """The result type of the operand types ``left`` and ``right``, None if not a pair."""
+        for pair_left, pair_right, result in self.type_pairs:
+            if pair_left == left and pair_right == right:
+                return result
+        return None

@@ -324,8 +324,8 @@ def hover(text: str, offset: int, defaults: Options = Options()) -> Hover | None
         if spec is not None:
             markdown = _code(spec.signature()) + _about(spec, options) + f"\n\nHere: `{described}`"
             return Hover(markdown, start + node_start, start + node_end)
-    elif kind is ast.Binary or kind is ast.Unary:
-        spec = (OPERATORS if kind is ast.Binary else UNARY_OPERATORS).get(node.op)
+    elif kind is ast.Binary or kind is ast.Unary or kind is ast.TypeOp:  # `is` and `as` are operators too
+        spec = (UNARY_OPERATORS if kind is ast.Unary else OPERATORS).get(node.op)
         if spec is not None:
             markdown = _code(_operator_signature(spec)) + _about(spec, options) + f"\n\nHere: `{described}`"
             return Hover(markdown, start + node_start, start + node_end)

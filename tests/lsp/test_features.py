@@ -130,6 +130,8 @@ def test_completion_offsets_count_code_points():
         ("Patient.name.where(use = 'official')", 28, ["'official' : System.String [0..1]"], (25, 35)),
         ("Patient.name.given.first().length()", 30, ["length() : Integer", "Here: `System.Integer [0..1]`"], (27, 33)),
         ("-Patient.birthDate.toString().length()", 0, ["- Integer | Long | Decimal | Quantity"], (0, 1)),
+        ("Patient.active is Boolean", 16, ["Any is type specifier : Boolean", "§6.3.1",
+                                           "Here: `System.Boolean [0..1]`"], (15, 25)),
         ("%resource.id", 3, ["%resource : FHIR.Patient [0..1]"], (0, 9)),
         ("Patient.extension('http://x').value", 10, ["[FHIR R4 fhirpath.html#functions]"], (8, 17)),
     ],
