@@ -176,7 +176,9 @@ class Compiler:
                 found = known.get(t)
                 if found is None:
                     found = known[t] = matches(item, wanted, exact_primitives=False)
-                return this if found else navigate(this)
+                # A typed item of another type: no FHIR element has a capitalised name,
+                # so navigating by the name would only look in vain.
+                return this if found else EMPTY
             selected = tuple(item for item in this if matches(item, wanted, exact_primitives=False))
             return selected if selected else navigate(this)
 
