@@ -97,6 +97,9 @@ def sidecar(node) -> dict | None:
     return None
 
 
+#: the only members a primitive has (kept in its ``_x`` sidecar)
+_SIDECAR_MEMBERS = frozenset({"id", "extension"})
+
 #: how a navigation step reads a child
 _COMPLEX, _PRIMITIVE, _RESOURCE = range(3)
 
@@ -132,6 +135,7 @@ class Navigator:
         out: list = []
         append = out.append
         plans = self._plans
+        sidecar_member = self.name in _SIDECAR_MEMBERS
         for item in items:
             if type(item) is not tuple:
                 continue  # System values have no members
@@ -139,7 +143,7 @@ class Navigator:
             t = item[1]
             if type(value) is not dict:
                 # a primitive's members (id, extension) live in its sidecar
-                if t is not None:
+                if t is not None and sidecar_member:
                     holder = sidecar(item)
                     if holder is not None:
                         self._walk(holder, item, plans.get(t) or self._plan(t), append)
