@@ -154,7 +154,8 @@ class Engine:
         """
         names = declared_names(variables)
         key = (expression, strict, context, names)
-        found = self._cache.get(key)
+        with self._lock:  # an LRU get reorders the cache: not safe beside another thread's set
+            found = self._cache.get(key)
         if found is not None:
             self.hits += 1
             return found
