@@ -50,6 +50,7 @@ _KIND = {
     Time: _TEMPORAL,
     Quantity: _QUANTITY,
     dict: _COMPLEX,
+    list: _COMPLEX,  # a list in a list: not FHIR, but JSON
     type(None): _NOTHING,
 }
 _NAMES = {str: "String", bool: "Boolean", int: "Integer", Decimal: "Decimal", Date: "Date",
@@ -75,63 +76,69 @@ def _as_quantity(value) -> Quantity:
 
 def item_equals(a, b) -> bool | None:
     """`a = b` for two items; None (empty) when unknown, e.g. dates of different precision."""
-    item_a, item_b = a, b
-    if type(a) is tuple:
-        a = _value(a)
-    if type(b) is tuple:
-        b = _value(b)
-    ta, tb = type(a), type(b)
-    if ta is tb and (ta is str or ta is int or ta is Decimal):
-        return a == b
-    ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
-    if ka == _NOTHING or kb == _NOTHING:
-        return None
-    if ka != kb:
-        if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
-            return quantity.equals(_as_quantity(a), _as_quantity(b))
-        if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
+    try:
+        item_a, item_b = a, b
+        if type(a) is tuple:
+            a = _value(a)
+        if type(b) is tuple:
+            b = _value(b)
+        ta, tb = type(a), type(b)
+        if ta is tb and (ta is str or ta is int or ta is Decimal):
+            return a == b
+        ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
+        if ka == _NOTHING or kb == _NOTHING:
             return None
-        return False
-    if ka == _TEMPORAL:
-        return temporal.equals(a, b)
-    if ka == _QUANTITY:
-        return quantity.equals(a, b)
-    if ka == _COMPLEX:
-        return _json_equals(a, b)
-    return a == b  # strings, numbers, booleans
+        if ka != kb:
+            if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
+                return quantity.equals(_as_quantity(a), _as_quantity(b))
+            if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
+                return None
+            return False
+        if ka == _TEMPORAL:
+            return temporal.equals(a, b)
+        if ka == _QUANTITY:
+            return quantity.equals(a, b)
+        if ka == _COMPLEX:
+            return _json_equals(a, b)
+        return a == b  # strings, numbers, booleans
+    except ArithmeticError:  # a Decimal NaN put in the data by a caller: not a number
+        return None
 
 
 def item_equivalent(a, b) -> bool:
     """`a ~ b` for two items: strings ignore case and kinds of whitespace, decimals
     compare at the precision of the less precise one, dates of different precision differ."""
-    if type(a) is tuple:
-        a = _value(a)
-    if type(b) is tuple:
-        b = _value(b)
-    ta, tb = type(a), type(b)
-    if ta is tb and ta is int:
-        return a == b
-    ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
-    if ka != kb:
-        if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
-            return quantity.equivalent(_as_quantity(a), _as_quantity(b)) is True
+    try:
+        if type(a) is tuple:
+            a = _value(a)
+        if type(b) is tuple:
+            b = _value(b)
+        ta, tb = type(a), type(b)
+        if ta is tb and ta is int:
+            return a == b
+        ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
+        if ka != kb:
+            if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
+                return quantity.equivalent(_as_quantity(a), _as_quantity(b)) is True
+            return False
+        if ka == _STRING:
+            return a == b or _fold(a) == _fold(b)
+        if ka == _NUMBER:
+            return a == b or quantity.decimals_equivalent(Decimal(a), Decimal(b))
+        if ka == _TEMPORAL:
+            return temporal.equivalent(a, b)
+        if ka == _QUANTITY:
+            return quantity.equivalent(a, b) is True
+        if ka == _COMPLEX:
+            try:
+                return _json_equivalent(a, b)
+            except RecursionError:  # a cyclic Python object, or nesting deeper than Python's stack
+                raise FHIRPathLimitError(
+                    "JSON values nested too deeply (or cyclic) to compare with '~'", code="limit-depth"
+                ) from None
+        return a == b  # booleans; two value-less nodes are both "empty"
+    except ArithmeticError:  # a Decimal NaN put in the data by a caller: not a number
         return False
-    if ka == _STRING:
-        return a == b or _fold(a) == _fold(b)
-    if ka == _NUMBER:
-        return a == b or quantity.decimals_equivalent(Decimal(a), Decimal(b))
-    if ka == _TEMPORAL:
-        return temporal.equivalent(a, b)
-    if ka == _QUANTITY:
-        return quantity.equivalent(a, b) is True
-    if ka == _COMPLEX:
-        try:
-            return _json_equivalent(a, b)
-        except RecursionError:  # a cyclic Python object, or nesting deeper than Python's stack
-            raise FHIRPathLimitError(
-                "JSON values nested too deeply (or cyclic) to compare with '~'", code="limit-depth"
-            ) from None
-    return a == b  # booleans; two value-less nodes are both "empty"
 
 
 def _fold(text: str) -> str:
@@ -174,31 +181,34 @@ def item_compare(a, b) -> int | None:
     Raises `FHIRPathEvaluationError` (code ``incomparable``) for types that cannot be
     ordered against each other: Booleans and complex values, or two different kinds
     (a String and an Integer, a Time and a Date)."""
-    item_a, item_b = a, b
-    if type(a) is tuple:
-        a = _value(a)
-    if type(b) is tuple:
-        b = _value(b)
-    ta, tb = type(a), type(b)
-    if ta is tb and (ta is str or ta is int or ta is Decimal):
-        return (a > b) - (a < b)
-    ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
-    if ka == _NOTHING or kb == _NOTHING:
-        return None
-    if ka == kb:
-        if ka == _NUMBER or ka == _STRING:
+    try:
+        item_a, item_b = a, b
+        if type(a) is tuple:
+            a = _value(a)
+        if type(b) is tuple:
+            b = _value(b)
+        ta, tb = type(a), type(b)
+        if ta is tb and (ta is str or ta is int or ta is Decimal):
             return (a > b) - (a < b)
-        if ka == _TEMPORAL and (ta is Time) is (tb is Time):
-            return temporal.compare(a, b)
-        if ka == _QUANTITY:
-            return quantity.compare(a, b)
-    elif (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
-        return quantity.compare(_as_quantity(a), _as_quantity(b))
-    if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
+        ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
+        if ka == _NOTHING or kb == _NOTHING:
+            return None
+        if ka == kb:
+            if ka == _NUMBER or ka == _STRING:
+                return (a > b) - (a < b)
+            if ka == _TEMPORAL and (ta is Time) is (tb is Time):
+                return temporal.compare(a, b)
+            if ka == _QUANTITY:
+                return quantity.compare(a, b)
+        elif (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
+            return quantity.compare(_as_quantity(a), _as_quantity(b))
+        if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
+            return None
+        raise FHIRPathEvaluationError(
+            f"cannot compare {_type_name(a)} with {_type_name(b)}", code="incomparable"
+        )
+    except ArithmeticError:  # a Decimal NaN put in the data by a caller: not a number
         return None
-    raise FHIRPathEvaluationError(
-        f"cannot compare {_type_name(a)} with {_type_name(b)}", code="incomparable"
-    )
 
 
 def opaque_quantity(item) -> bool:
@@ -294,14 +304,20 @@ def key(item):
     if t is bool:
         return _TRUE_KEY if item else _FALSE_KEY
     if t is Decimal:
-        return item
+        return item if not item.is_snan() else ("sNaN",)  # a signalling NaN cannot be hashed
     if t is Date or t is DateTime or t is Time:
         return _temporal_key(item)
     if t is Quantity:
         return _quantity_key(item)
-    if t is dict:
+    if t is dict or t is list:
         return _frozen(item)
-    return None if item is None else (t, item)
+    if item is None:
+        return None
+    try:
+        hash(item)
+    except TypeError:  # not JSON (a set, a list in a tuple...): compared pairwise
+        return None
+    return (t, item)
 
 
 def _quantity_key(value: Quantity):
@@ -343,7 +359,7 @@ def _frozen(value):
         value = pending.pop()
         t = type(value)
         if t in _LEAVES or value is _END:
-            out.append(value)
+            out.append(value if t is not Decimal or not value.is_snan() else ("sNaN",))
         elif t is dict:
             out.append(_OBJECT)
             pending.append(_END)

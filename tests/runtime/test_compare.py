@@ -367,3 +367,58 @@ def test_opaque_quantity_names_fhir_quantities_without_a_usable_value_or_unit():
     assert not compare.opaque_quantity(WEIGHT)
     assert not compare.opaque_quantity(node(OFFICIAL, "HumanName"))
     assert not compare.opaque_quantity(q("5 'mg'"))
+
+
+# ---- JSON values that are deep, cyclic or not JSON at all ------------------------------------
+
+
+def _deep(depth: int, kind=dict):
+    value: object = "leaf"
+    for _ in range(depth):
+        value = {"extension": [value]} if kind is dict else [value]
+    return value
+
+
+@pytest.mark.parametrize("kind", [dict, list])
+def test_deeply_nested_json_has_a_key_and_equality_without_recursion_errors(kind):
+    a, b = _deep(20_000, kind), _deep(20_000, kind)
+    assert compare.key(a) == compare.key(b)
+    assert compare.item_equals(a, b) is True
+    c = _deep(19_999, kind)
+    found = compare.unique([a, b, c])
+    assert len(found) == 2 and found[0] is a and found[1] is c
+
+
+def test_json_keys_ignore_member_order_and_keep_lists_in_order():
+    assert compare.key({"a": 1, "b": [1, 2]}) == compare.key({"b": [1, 2], "a": 1})
+    assert compare.key({"a": [1, 2]}) != compare.key({"a": [2, 1]})
+    assert compare.key({"a": [1]}) != compare.key({"a": 1})
+
+
+def test_comparing_cyclic_python_objects_stops_at_the_item_limit():
+    from fhirpath.errors import FHIRPathLimitError
+
+    a: dict = {"id": "a"}
+    a["contained"] = [a]
+    b: dict = {"id": "a"}
+    b["contained"] = [b]
+    with pytest.raises(FHIRPathLimitError) as raised:
+        compare.item_equals(a, b)
+    assert raised.value.code == "limit-items"
+    with pytest.raises(FHIRPathLimitError) as raised:
+        compare.item_equivalent(a, b)
+    assert raised.value.code == "limit-depth"
+
+
+@pytest.mark.parametrize("value", [{1, 2}, bytearray(b"x")])
+def test_values_that_cannot_be_hashed_have_no_key_and_compare_pairwise(value):
+    assert compare.key(value) is None
+    assert compare.unique([value, value]) == (value,)
+
+
+def test_a_signalling_nan_from_a_caller_is_not_equal_to_anything_and_never_raises():
+    nan = D("sNaN")
+    assert compare.item_equals(nan, D(1)) is None
+    assert compare.item_compare(nan, D(1)) is None
+    assert compare.item_equivalent(nan, nan) is False
+    assert compare.unique([nan, D(1)]) == (nan, D(1))
