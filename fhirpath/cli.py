@@ -2,7 +2,8 @@
 
 Exit codes: 0 all went well; 1 some input gave an error record (``eval``) or some
 expression has an error (``check``); 2 a usage error, or ``eval``'s expression does not
-compile. Records go to standard output, progress and the summary to standard error.
+compile; 3 a worker process died, so records are missing (``eval -j``). Records go to
+standard output, progress and the summary to standard error.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fhirpath.errors import FHIRPathError
 
 EXIT_ERROR_RECORDS = 1
 EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3  # a worker died: records are missing
 MODELS = {"r4": "r4", "r5": "r5", "none": None}
 
 
@@ -84,6 +86,10 @@ def eval_command(
     try:
         with _Progress(paths, show_progress) as progress:
             resources, errors = _write(out, output, batches, progress, started)
+    except local.WorkerLost as error:
+        out.flush()
+        click.echo(f"fhirpath: error: {error}", err=True)
+        sys.exit(EXIT_INCOMPLETE)
     except BrokenPipeError:  # the reader left (`| head`): stop quietly, as filters do
         batches.close()  # stops the workers
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

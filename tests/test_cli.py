@@ -267,3 +267,64 @@ def test_progress_over_standard_input_counts_resources():
 def test_quiet_runs_write_nothing_to_a_terminal():
     completed, shown = on_a_terminal("eval", "id", EXAMPLE, EXAMPLE, "--quiet")
     assert completed.returncode == 0 and shown == b""
+
+
+def test_truncated_non_json_non_object_and_gigantic_lines_each_give_one_error_record(tmp_path, corpus):
+    with corpus.open("rb") as source:
+        good = [next(source) for _ in range(40)]
+    bad = {
+        b'{"resourceType": "Patient", "name": [{"giv\n': "invalid-json",
+        b"\x00\x01 garbage\n": "invalid-json",
+        b"[1, 2, 3]\n": "not-a-resource",
+        b'"a string"\n': "not-a-resource",
+        b"42\n": "not-a-resource",
+        b"null\n": "not-a-resource",
+        b'{"resourceType": "Patient", "id": "' + b"x" * (65 << 20) + b'"}\n': "line-too-long",
+    }
+    lines, expected = [], {}
+    for index, line in enumerate(good):
+        lines.append(line)
+        if index % 5 == 2 and len(expected) < len(bad):
+            text, code = list(bad.items())[len(expected)]
+            lines.append(text)
+            expected[len(lines)] = code
+    path = tmp_path / "bad.ndjson"
+    path.write_bytes(b"".join(lines))
+    for jobs in ("1", "2"):
+        completed = fhirpath("eval", "id", path, "-q", "--jobs", jobs)
+        out = records(completed)
+        assert [record["line"] for record in out] == list(range(1, len(lines) + 1))
+        assert {record["line"]: record["error"]["code"] for record in out if "error" in record} == expected
+        assert all(record["result"] for record in out if "error" not in record)
+        assert completed.returncode == 1
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc")
+def test_a_killed_worker_makes_the_run_fail_loudly_and_no_line_goes_missing_silently(corpus):
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fhirpath", "eval", "descendants().count()", str(corpus), "--jobs", "2", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children(process.pid)
+    assert workers, "no worker process started"
+    time.sleep(0.5)  # let it write some records first
+    os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 3, stderr.decode()
+    assert b"worker process died" in stderr and str(corpus).encode() in stderr
+    lines = [json.loads(line)["line"] for line in stdout.splitlines()]
+    assert lines == list(range(1, len(lines) + 1)) and len(lines) < CORPUS_LINES  # a prefix, then the error

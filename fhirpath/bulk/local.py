@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
 from typing import Any, Iterable, Iterator, Literal, Mapping, NamedTuple
 
@@ -32,6 +33,12 @@ class Batch(NamedTuple):
     records: int
     errors: int
     consumed: int  # input bytes this batch accounts for (progress)
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died (killed, out of memory...) before returning a batch: the
+    records from that batch on are missing, so the run cannot be complete. Raised instead
+    of going on without them."""
 
 
 class _Run(NamedTuple):
@@ -89,22 +96,41 @@ def _in_workers(
     run: _Run, evaluator: records.Evaluator, work: Iterator[sources.Chunk | sources.ReadFailure], jobs: int
 ) -> Iterator[Batch]:
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(run,)) as pool:
-        pending: deque[Future] = deque()
+        pending: deque[tuple[Future, sources.Chunk | sources.ReadFailure]] = deque()
         try:
             for item in work:
                 if isinstance(item, sources.Chunk):
-                    pending.append(pool.submit(_evaluate_in_worker, item))
+                    pending.append((pool.submit(_evaluate_in_worker, item), item))
                 else:  # a read failure needs no worker, only its place in the order
                     done: Future = Future()
                     done.set_result(_evaluate(evaluator, run.output, item))
-                    pending.append(done)
+                    pending.append((done, item))
                 while len(pending) > 2 * jobs:  # bounded read-ahead: flat memory
-                    yield pending.popleft().result()
+                    yield _next(pending)
             while pending:
-                yield pending.popleft().result()
+                yield _next(pending)
+        except BrokenProcessPool:
+            raise _lost(pending[0][1] if pending else None) from None
         finally:
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
+
+
+def _next(pending: deque) -> Batch:
+    """The oldest batch; it leaves `pending` only once it has its result."""
+    batch = pending[0][0].result()
+    pending.popleft()
+    return batch
+
+
+def _lost(item: sources.Chunk | sources.ReadFailure | None) -> WorkerLost:
+    where = ""
+    if isinstance(item, sources.Chunk) and item.lines:
+        where = f" while evaluating {item.file} lines {item.lines[0][0]}-{item.lines[-1][0]}"
+    return WorkerLost(
+        f"a worker process died (killed, or out of memory?){where}: "
+        "the records from there on are missing, so the run is incomplete"
+    )
 
 
 def _limited(

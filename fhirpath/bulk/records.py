@@ -10,7 +10,7 @@ encoder writes a ``Decimal`` back as the same number.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import msgspec
 
@@ -26,6 +26,13 @@ RESERVED_NAMES = frozenset({"file", "line", "error"})
 
 class InvalidJSON(Exception):
     """A line or document that is not JSON (the message says where)."""
+
+
+class LineTooLong(NamedTuple):
+    """Stands in for a line (or document) longer than the reader takes: it was skipped."""
+
+    size: int
+    limit: int
 
 
 def decode(data: bytes) -> Any:
@@ -116,10 +123,17 @@ class Evaluator:
 
     def record(self, file: str | None, line: int | None, data: bytes) -> dict:
         """The record of one input line or document: its results, or why there are none."""
+        if type(data) is LineTooLong:
+            return error_record(
+                file, line, "line-too-long", f"{data.size:,} bytes or more; the limit is {data.limit:,} (max_line_bytes)"
+            )
         try:
             resource = decode(data)
         except InvalidJSON as error:
             return error_record(file, line, "invalid-json", str(error))
+        if type(resource) is not dict:
+            found = "null" if resource is None else "an array" if type(resource) is list else f"a {type(resource).__name__}"
+            return error_record(file, line, "not-a-resource", f"expected a JSON object (a resource), not {found}")
         record: dict[str, Any] = {"file": file, "line": line}
         for name, expression in self._compiled:
             where = {"expression": name} if self._name_errors else {}

@@ -15,20 +15,22 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, NamedTuple
 
-from fhirpath.bulk.records import InvalidJSON, decode
+from fhirpath.bulk.records import InvalidJSON, LineTooLong, decode
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
 NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 JSON_SUFFIXES = (".json",)
 _READ_ERRORS = (OSError, EOFError, zlib.error)
+#: longest line (or JSON document) read; a longer one is skipped and gets an error record
+MAX_LINE_BYTES = 64 << 20
 
 
 class Chunk(NamedTuple):
     """Consecutive non-blank lines of one file as ``(line number, bytes)`` pairs."""
 
     file: str
-    lines: list[tuple[int, bytes]]
+    lines: list[tuple[int, bytes | LineTooLong]]
     consumed: int  # bytes of the file (compressed, for .gz) read since the previous chunk
 
 
@@ -76,8 +78,12 @@ def size(path: str) -> int | None:
         return None
 
 
-def read(path: str, *, max_lines: int = 1000, max_bytes: int = 1 << 20) -> Iterator[Chunk | ReadFailure]:
-    """The file's resources in chunks of at most `max_lines` lines or about `max_bytes` bytes."""
+def read(
+    path: str, *, max_lines: int = 1000, max_bytes: int = 1 << 20, max_line_bytes: int | None = None
+) -> Iterator[Chunk | ReadFailure]:
+    """The file's resources in chunks of at most `max_lines` lines or about `max_bytes` bytes.
+    A line longer than `max_line_bytes` (default `MAX_LINE_BYTES`) is never held in memory:
+    a `LineTooLong` takes its place."""
     label = STDIN_LABEL if path == STDIN else path
     try:
         raw: BinaryIO = sys.stdin.buffer if path == STDIN else open(path, "rb")  # noqa: SIM115
@@ -87,7 +93,7 @@ def read(path: str, *, max_lines: int = 1000, max_bytes: int = 1 << 20) -> Itera
     position = _Position(raw)
     try:
         stream = gzip.GzipFile(fileobj=raw) if path.endswith(".gz") else raw
-        yield from _chunks(label, _kind(path), stream, position, max_lines, max_bytes)
+        yield from _chunks(label, _kind(path), _Lines(stream, MAX_LINE_BYTES if max_line_bytes is None else max_line_bytes), position, max_lines, max_bytes)
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()
@@ -119,8 +125,39 @@ class _Position:
         return step
 
 
+class _Lines:
+    """A byte stream's lines and rest, each at most `limit` bytes: longer ones are read
+    through in pieces and become a `LineTooLong` (memory stays flat whatever the input)."""
+
+    def __init__(self, stream: BinaryIO, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+
+    def readline(self) -> bytes | LineTooLong:
+        line = self._stream.readline(self._limit + 1)
+        if len(line) <= self._limit or line.endswith(b"\n"):
+            return line
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = self._stream.readline(1 << 20)
+            size += len(line)
+        return LineTooLong(size, self._limit)
+
+    def __iter__(self) -> Iterator[bytes | LineTooLong]:
+        return iter(self.readline, b"")
+
+    def read(self) -> bytes | LineTooLong:
+        data = self._stream.read(self._limit + 1)
+        if len(data) <= self._limit:
+            return data
+        size = len(data)
+        while piece := self._stream.read(1 << 20):
+            size += len(piece)
+        return LineTooLong(size, self._limit)
+
+
 def _chunks(
-    label: str, kind: str | None, stream: BinaryIO, position: _Position, max_lines: int, max_bytes: int
+    label: str, kind: str | None, stream: _Lines, position: _Position, max_lines: int, max_bytes: int
 ) -> Iterator[Chunk | ReadFailure]:
     pending: list[tuple[int, bytes]] = []
     pending_bytes = number = 0
@@ -129,22 +166,24 @@ def _chunks(
             yield Chunk(label, [(1, stream.read())], position.advance())
             return
         if kind is None:  # NDJSON if the first non-blank line is a JSON value by itself
-            line = b" "
-            while line.isspace():
+            line: bytes | LineTooLong = b" "
+            while type(line) is bytes and line.isspace():
                 line = stream.readline()
                 number += 1
             if not line:
                 return
-            if not _is_whole_value(line):
+            if type(line) is bytes and not _is_whole_value(line):
                 # One document, however many lines it spans: the resource is "line 1".
-                yield Chunk(label, [(1, line + stream.read())], position.advance())
+                rest = stream.read()
+                document = line + rest if type(rest) is bytes else LineTooLong(len(line) + rest.size, rest.limit)
+                yield Chunk(label, [(1, document)], position.advance())
                 return
-            pending, pending_bytes = [(number, line)], len(line)
+            pending, pending_bytes = [(number, line)], _size(line)
         for number, line in enumerate(stream, number + 1):
-            if line.isspace():
+            if type(line) is bytes and line.isspace():
                 continue
             pending.append((number, line))
-            pending_bytes += len(line)
+            pending_bytes += _size(line)
             if len(pending) >= max_lines or pending_bytes >= max_bytes:
                 yield Chunk(label, pending, position.advance())
                 pending, pending_bytes = [], 0
@@ -153,6 +192,10 @@ def _chunks(
         yield ReadFailure(label, number + 1, _describe(error), position.advance())
         return
     yield Chunk(label, pending, position.advance())
+
+
+def _size(line: bytes | LineTooLong) -> int:
+    return len(line) if type(line) is bytes else 0
 
 
 def _is_whole_value(line: bytes) -> bool:

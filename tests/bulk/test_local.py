@@ -66,3 +66,17 @@ def test_stopping_early_leaves_no_work_behind(sample):
     first = next(batches)
     batches.close()
     assert first.records == 20 and multiprocessing.active_children() == []
+
+
+def test_a_killed_worker_stops_the_run_with_worker_lost_naming_the_lines(sample):
+    import os
+    import signal
+
+    batches = local.stream([sample] * 30, {"count": "descendants().count()"}, jobs=2, chunk_lines=20)
+    first = next(batches)
+    assert first.records == 20
+    for worker in multiprocessing.active_children():
+        os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(local.WorkerLost, match=r"worker process died .* lines \d+-\d+: the records from there on are missing"):
+        for _ in batches:
+            pass

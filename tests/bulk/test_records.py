@@ -108,3 +108,18 @@ def test_variables_reach_the_expressions():
 )
 def test_text_lines_read_as_file_line_and_values(record, line):
     assert records.text_line(record) == line
+
+
+@pytest.mark.parametrize("line, found", [
+    (b"[1, 2]", "an array"), (b'"text"', "a str"), (b"42", "a int"), (b"1.5", "a Decimal"), (b"null", "null"),
+    (b"true", "a bool"),
+])
+def test_a_line_that_is_not_a_json_object_is_an_error_record(line, found):
+    record = records.Evaluator({"id": "id"}).record("f", 3, line)
+    assert record == {"file": "f", "line": 3, "error": {
+        "code": "not-a-resource", "message": f"expected a JSON object (a resource), not {found}"}}
+
+
+def test_a_line_too_long_to_read_is_an_error_record():
+    record = records.Evaluator({"id": "id"}).record("f", 4, records.LineTooLong(5_000, 1_000))
+    assert record["error"] == {"code": "line-too-long", "message": "5,000 bytes or more; the limit is 1,000 (max_line_bytes)"}

@@ -86,3 +86,26 @@ def test_sizes_are_known_for_files_only(tmp_path):
     path = tmp_path / "p.ndjson"
     path.write_bytes(LINES[0])
     assert (sources.size(str(path)), sources.size("-"), sources.size(str(tmp_path / "gone"))) == (len(LINES[0]), None, None)
+
+
+def test_a_line_longer_than_the_limit_is_skipped_without_being_held_and_the_next_lines_are_read(tmp_path):
+    from fhirpath.bulk.records import LineTooLong
+
+    path = tmp_path / "big.ndjson"
+    path.write_bytes(b'{"a": 1}\n' + b'{"b": "' + b"x" * 5_000 + b'"}\n' + b'{"c": 3}\n' + b"y" * 3_000)
+    [chunk] = sources.read(str(path), max_line_bytes=1_000)
+    assert [number for number, _ in chunk.lines] == [1, 2, 3, 4]
+    assert chunk.lines[1][1] == LineTooLong(5_010, 1_000)
+    assert chunk.lines[3][1] == LineTooLong(3_000, 1_000)
+    assert (chunk.lines[0][1], chunk.lines[2][1]) == (b'{"a": 1}\n', b'{"c": 3}\n')
+
+
+@pytest.mark.parametrize("name", ["big.json", "big.txt"])
+def test_a_json_document_longer_than_the_limit_is_skipped_too(tmp_path, name):
+    from fhirpath.bulk.records import LineTooLong
+
+    path = tmp_path / name
+    path.write_bytes(b'{\n  "id": "' + b"x" * 5_000 + b'"\n}\n')
+    [chunk] = sources.read(str(path), max_line_bytes=1_000)
+    [(number, data)] = chunk.lines
+    assert number == 1 and type(data) is LineTooLong and data.size == 5_015
