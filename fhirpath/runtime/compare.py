@@ -101,7 +101,7 @@ def item_equals(a, b) -> bool | None:
         if ka == _COMPLEX:
             return _json_equals(a, b)
         return a == b  # strings, numbers, booleans
-    except ArithmeticError:  # a Decimal NaN put in the data by a caller: not a number
+    except (ArithmeticError, ValueError):  # a Decimal NaN put in the data by a caller: not a number
         return None
 
 
@@ -137,7 +137,7 @@ def item_equivalent(a, b) -> bool:
                     "JSON values nested too deeply (or cyclic) to compare with '~'", code="limit-depth"
                 ) from None
         return a == b  # booleans; two value-less nodes are both "empty"
-    except ArithmeticError:  # a Decimal NaN put in the data by a caller: not a number
+    except (ArithmeticError, ValueError):  # a Decimal NaN put in the data by a caller: not a number
         return False
 
 
@@ -207,7 +207,7 @@ def item_compare(a, b) -> int | None:
         raise FHIRPathEvaluationError(
             f"cannot compare {_type_name(a)} with {_type_name(b)}", code="incomparable"
         )
-    except ArithmeticError:  # a Decimal NaN put in the data by a caller: not a number
+    except (ArithmeticError, ValueError):  # a Decimal NaN put in the data by a caller: not a number
         return None
 
 

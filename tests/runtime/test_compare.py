@@ -422,3 +422,9 @@ def test_a_signalling_nan_from_a_caller_is_not_equal_to_anything_and_never_raise
     assert compare.item_compare(nan, D(1)) is None
     assert compare.item_equivalent(nan, nan) is False
     assert compare.unique([nan, D(1)]) == (nan, D(1))
+
+
+def test_a_nan_against_a_quantity_is_unknown_not_an_exception():
+    assert compare.item_equals(D("NaN"), Quantity(D(1), "mg")) is None
+    assert compare.item_compare(Quantity(D(1), "mg"), D("sNaN")) is None
+    assert compare.item_equivalent(D("NaN"), Quantity(D(1), "mg")) is False
