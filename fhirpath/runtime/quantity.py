@@ -577,7 +577,10 @@ def _round_half_up(value: Decimal, places: int) -> Decimal:
 
 
 def decimals_equivalent(x: Decimal, y: Decimal) -> bool:
-    """Decimal `~`: equal after rounding both to the least precise operand's places."""
+    """Decimal `~`: equal after rounding both to the least precise operand's places.
+    A NaN or infinity (a float from the data) is equivalent to nothing but itself."""
+    if not (x.is_finite() and y.is_finite()):
+        return x == y
     places = min(_places(x), _places(y))
     try:
         return _round_half_up(x, places) == _round_half_up(y, places)

@@ -607,6 +607,13 @@ def test_decimals_equivalent_rounds_to_the_least_precise(x, y, expected):
     assert decimals_equivalent(D(x), D(y)) is expected
 
 
+@pytest.mark.parametrize(("x", "y", "expected"), [("NaN", "1", False), ("NaN", "NaN", False),
+                                                   ("Infinity", "Infinity", True), ("-Infinity", "1E+9", False)])
+def test_decimals_equivalent_of_non_finite_values_never_raises(x, y, expected):
+    """A float NaN or infinity from the data meets `~` as a Decimal (fuzz finding)."""
+    assert decimals_equivalent(D(x), D(y)) is expected
+
+
 # ------------------------------------------------------------ the value itself
 
 
