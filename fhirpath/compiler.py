@@ -48,11 +48,13 @@ CONSTANT_VARIABLES = {
 class Compiler:
     """Compiles trees for one model and function table."""
 
-    def __init__(self, model=None, functions=FUNCTIONS, *, strict: bool = False) -> None:
+    def __init__(self, model=None, functions=FUNCTIONS, *, strict: bool = False, typed_choices: bool = False) -> None:
         self.model = model
         self.functions = functions
         self.strict = strict
+        self.typed_choices = typed_choices  # lenient mode: Observation.valueQuantity navigates
         self._navigators: dict[str, Navigator] = {}
+        self._root_matches: dict = {}
         # Where compilation is: the caller's declared variables, the names
         # defineVariable() has made visible, and whether one computed at run time has
         # (then any %name may exist). Each compile() works on its own copy.
@@ -98,7 +100,7 @@ class Compiler:
     def _navigator(self, name: str):
         found = self._navigators.get(name)
         if found is None:
-            found = self._navigators[name] = Navigator(name, self.model).walk
+            found = self._navigators[name] = Navigator(name, self.model, typed_choices=self.typed_choices).walk
         return found
 
     def _type(self, name: str, node: ast.Node, base: int):
@@ -165,7 +167,11 @@ class Compiler:
             return lambda ctx, this: navigate(this)
 
         matches = type_ops.matches
-        known: dict = {}  # item type -> does it match (a type test per evaluation adds up)
+        # item type -> does it match (a type test per evaluation adds up); one dict per
+        # wanted type, shared by every expression of this compiler (bounded by the model)
+        known = self._root_matches.get(wanted)
+        if known is None:
+            known = self._root_matches[wanted] = {}
 
         def path_root(ctx, this):
             if len(this) == 1:  # the usual root: one resource
