@@ -13,7 +13,7 @@ the clock is read only every `CHECK_EVERY` steps.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+import threading
 from datetime import datetime, timezone
 from time import monotonic
 from typing import Callable, Iterator
@@ -162,18 +162,36 @@ def items_error(limit: int, what: str) -> FHIRPathLimitError:
     return FHIRPathLimitError(f"{what} passed {limit:,} items (Limits.max_items)", code="limit-items")
 
 
-# The evaluation running in this thread (or task), for code that has no EvalContext
-# argument: operators and scalar functions that build strings, comparisons of whole
-# collections. `fhirpath.api` sets it around each evaluation.
-_ACTIVE: ContextVar[EvalContext | None] = ContextVar("fhirpath_evaluation", default=None)
-activate = _ACTIVE.set
-deactivate = _ACTIVE.reset
-active = _ACTIVE.get
+class _Active(threading.local):
+    """The evaluation running in this thread, for code that has no EvalContext argument:
+    operators and scalar functions that build strings, comparisons of whole collections.
+    `fhirpath.api` sets it around each evaluation. (A thread-local rather than a
+    ContextVar: evaluation never awaits, and setting one allocates nothing.)"""
+
+    ctx: EvalContext | None = None
+
+
+_ACTIVE = _Active()
+
+
+def activate(ctx: EvalContext) -> EvalContext | None:
+    """Make ``ctx`` the active evaluation; returns the one it replaces, for `deactivate`."""
+    previous = _ACTIVE.ctx
+    _ACTIVE.ctx = ctx
+    return previous
+
+
+def deactivate(previous: EvalContext | None) -> None:
+    _ACTIVE.ctx = previous
+
+
+def active() -> EvalContext | None:
+    return _ACTIVE.ctx
 
 
 def spend(steps: int) -> None:
     """`EvalContext.spend` on the active evaluation, if there is one."""
-    ctx = _ACTIVE.get()
+    ctx = _ACTIVE.ctx
     if ctx is not None:
         ctx.ticks -= steps
         if ctx.ticks < 0:
@@ -181,7 +199,7 @@ def spend(steps: int) -> None:
 
 
 def active_limits() -> Limits:
-    ctx = _ACTIVE.get()
+    ctx = _ACTIVE.ctx
     return DEFAULT_LIMITS if ctx is None else ctx.limits
 
 
