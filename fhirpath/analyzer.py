@@ -161,9 +161,12 @@ class Analyzer:
     from per-model lookups it keeps (bounded by the model's size), so one instance can
     serve many threads."""
 
-    def __init__(self, model=None, functions: Mapping[str, FunctionSpec] = FUNCTIONS) -> None:
+    def __init__(self, model=None, functions: Mapping[str, FunctionSpec] = FUNCTIONS, *,
+                 typed_choices: bool = False) -> None:
         self.model = model
         self.functions = functions
+        #: lenient mode: a typed choice name (Observation.valueQuantity) is only a warning
+        self.typed_choices = typed_choices
         #: abstract resource type -> {element name: (types, is_list)} over its concrete subtypes
         self._subtype_elements: dict[TypeInfo, dict[str, tuple[frozenset, bool]]] = {}
         #: (type, element name) -> `element()` for the elements the model has
@@ -568,7 +571,7 @@ class _Walk:
             if hit is not None and hit[0].is_choice:
                 element, chosen = hit
                 self.report(
-                    "choice-suffix", "error",
+                    "choice-suffix", "warning" if self.analyzer.typed_choices else "error",
                     f"'{name}' is not an element: the choice '{element.path}' is '{element.name}' "
                     f"(write {element.name}.ofType({chosen.name}))",
                     node, at,

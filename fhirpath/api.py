@@ -101,10 +101,16 @@ class Engine:
         functions: Mapping[str, FunctionSpec] | None = None,
         clock: Callable = system_clock,
         limits: Limits = DEFAULT_LIMITS,
+        typed_choices: bool = False,
     ) -> None:
         """``limits`` (`fhirpath.Limits`) bound what an expression and one evaluation may
         cost: expression length and nesting, steps, items, string sizes, wall time and
-        regex time. Each has a safe default; exceeding one raises an error with its code."""
+        regex time. Each has a safe default; exceeding one raises an error with its code.
+
+        ``typed_choices=True`` is the lenient mode some engines have: a choice element
+        may be named as in its JSON key (``Observation.valueQuantity``: the value when it
+        is a Quantity, else empty). The spec allows only ``value`` (or
+        ``value.ofType(Quantity)``), so by default such a name is a semantic error."""
         from cachetools import LRUCache
 
         from fhirpath.functions.table import FUNCTIONS
@@ -121,6 +127,7 @@ class Engine:
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a fhirpath.Limits")
         self.limits = limits
+        self.typed_choices = typed_choices
         self._cache: LRUCache = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
         self._compilers: dict[bool, Any] = {}
@@ -190,7 +197,9 @@ class Engine:
         if compiler is None:
             from fhirpath.compiler import Compiler
 
-            compiler = self._compilers[strict] = Compiler(self._model, self._functions, strict=strict)
+            compiler = self._compilers[strict] = Compiler(
+                self._model, self._functions, strict=strict, typed_choices=self.typed_choices
+            )
         return compiler
 
     @property
@@ -200,7 +209,7 @@ class Engine:
         if found is None:
             from fhirpath.analyzer import Analyzer
 
-            found = self._analyzer = Analyzer(self._model, self._functions)
+            found = self._analyzer = Analyzer(self._model, self._functions, typed_choices=self.typed_choices)
         return found
 
     def analyze(self, expression: str, *, context: str | None = None, variables=None):

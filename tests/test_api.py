@@ -48,6 +48,18 @@ def test_choice_elements_are_reached_by_their_base_name():
     assert fhirpath.evaluate(PATIENT, "Patient.multipleBirth", typed=True) == [("FHIR.integer", 2)]
 
 
+def test_a_choice_element_named_with_its_type_is_a_semantic_error_unless_lenient():
+    with pytest.raises(FHIRPathSemanticError) as raised:
+        fhirpath.compile("Patient.multipleBirthInteger")
+    assert raised.value.code == "choice-suffix" and "multipleBirth.ofType(integer)" in raised.value.message
+    lenient = fhirpath.Engine("r4", typed_choices=True)
+    assert lenient.evaluate(PATIENT, "Patient.multipleBirthInteger", typed=True) == [("FHIR.integer", 2)]
+    assert lenient.evaluate(PATIENT, "Patient.multipleBirthBoolean") == []
+    assert lenient.compile("Patient.multipleBirthInteger", strict=True).evaluate(PATIENT) == [2]
+    [warning] = lenient.analyze("Patient.multipleBirthInteger").diagnostics
+    assert (warning.code, warning.severity) == ("choice-suffix", "warning")
+
+
 def test_primitive_extensions_are_reachable():
     assert fhirpath.evaluate(PATIENT, "birthDate.extension.url") == ["http://example.org/time"]
 

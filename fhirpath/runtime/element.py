@@ -105,20 +105,31 @@ _COMPLEX, _PRIMITIVE, _RESOURCE = range(3)
 
 
 class Navigator:
-    """Member access ``.name`` on a collection: ``navigator(items) -> tuple``."""
+    """Member access ``.name`` on a collection: ``navigator.walk(items) -> tuple``.
 
-    __slots__ = ("name", "model", "_plans")
+    With ``typed_choices`` (lenient mode) a choice element may also be named with its
+    type, as in its JSON key: ``Observation.valueQuantity`` is the node
+    ``Observation.value`` gives for that key, and empty when the value has another type.
+    The spec allows only the base name (``value``); some engines accept both."""
 
-    def __init__(self, name: str, model) -> None:
+    __slots__ = ("name", "model", "typed_choices", "_plans")
+
+    def __init__(self, name: str, model, *, typed_choices: bool = False) -> None:
         self.name = name
         self.model = model
+        self.typed_choices = typed_choices
         # parent TypeInfo -> ((json key, "_" + key, child type, how, reader), ...)
         self._plans: dict = {}
 
     def _plan(self, t) -> tuple:
         element = t.element(self.name)
+        choices = () if element is None else element.choices
+        if element is None and self.typed_choices:
+            resolved = t.child_by_key(self.name)
+            if resolved is not None and resolved[0].is_choice:
+                choices = ((self.name, resolved[1]),)
         steps = []
-        for key, child in () if element is None else element.choices:
+        for key, child in choices:
             if child.kind == "primitive":
                 system = child.system
                 reader = None if system is None else _READERS.get(system.name)

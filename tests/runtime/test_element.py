@@ -125,3 +125,12 @@ def test_nan_and_infinity_in_a_decimal_are_kept_as_floats_not_read_as_decimals(v
         [quantity] = Navigator("value", model)((root(resource, model),))
         [node] = Navigator("value", model)((quantity,))
         assert type(node[0]) is float and str(node[0]) == str(float(value))
+
+
+def test_lenient_navigation_accepts_a_choice_element_named_with_its_type():
+    observation = {"resourceType": "Observation", "valueQuantity": {"value": 1}}
+    item = root(observation)
+    [quantity] = Navigator("valueQuantity", R4, typed_choices=True).walk((item,))
+    assert quantity[1] is R4.type("Quantity") and quantity[3] == "valueQuantity"
+    assert Navigator("valueString", R4, typed_choices=True).walk((item,)) == ()
+    assert Navigator("valueQuantity", R4).walk((item,)) == ()  # the spec: base names only
