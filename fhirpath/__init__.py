@@ -5,7 +5,7 @@
     [True]
 """
 
-from fhirpath.api import Engine, Expression, Limits, compile, evaluate
+from fhirpath.api import Engine, Expression, Limits, analyze, compile, evaluate
 from fhirpath.errors import (
     Diagnostic,
     FHIRPathError,
@@ -31,6 +31,7 @@ __all__ = [
     "FHIRPathSyntaxError",
     "Span",
     "__version__",
+    "analyze",
     "compile",
     "evaluate",
     "parse",

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from fhirpath.errors import FHIRPathError, FHIRPathEvaluationError
 from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.runtime.collection import EMPTY
-from fhirpath.runtime.context import DEFAULT_LIMITS, EvalContext, Limits, activate, deactivate, system_clock
+from fhirpath.runtime.context import ACTIVE, DEFAULT_LIMITS, EvalContext, Limits, system_clock
 from fhirpath.runtime.element import resource_type
 
 DEFAULT_CACHE_SIZE = 512
@@ -68,21 +69,20 @@ class Expression:
         become ``%name``. With ``typed=True`` each item is ``(type name, value)``.
         """
         engine = self._engine
-        model = engine._model
         if type(resource) is dict:  # the usual case, without the general root()
-            root = ((resource, resource_type(resource, model), None, None, None),)
+            root = ((resource, resource_type(resource, engine._model), None, None, None),)
         else:
             root = engine.root(resource)
-        ctx = EvalContext(model, _variables(variables, model) if variables else {}, root, engine._clock,
-                          limits=engine.limits)
-        token = activate(ctx)  # for the code that has no ctx argument (see runtime.context)
+        ctx = engine._context(_variables(variables, engine._model) if variables else {}, root)
+        previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
+        ACTIVE.ctx = ctx
         try:
             result = self._closure(ctx, root)
         except FHIRPathEvaluationError as error:
             error.expression = self.source
             raise
         finally:
-            deactivate(token)
+            ACTIVE.ctx = previous
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
         return [item[0] if type(item) is tuple else item for item in result]
@@ -111,8 +111,6 @@ class Engine:
         may be named as in its JSON key (``Observation.valueQuantity``: the value when it
         is a Quantity, else empty). The spec allows only ``value`` (or
         ``value.ofType(Quantity)``), so by default such a name is a semantic error."""
-        from cachetools import LRUCache
-
         from fhirpath.functions.table import FUNCTIONS
 
         self.model_name = model
@@ -123,16 +121,15 @@ class Engine:
                 raise TypeError(f"functions[{name!r}] must be a FunctionSpec")
             table[name] = spec
         self._functions = table
-        self._clock = clock
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a fhirpath.Limits")
         self.limits = limits
         self.typed_choices = typed_choices
-        self._cache: LRUCache = LRUCache(maxsize=cache_size)
-        self._lock = threading.Lock()
+        self._context = EvalContext.configured(self._model, clock, limits)
+        self._cache = _expression_cache(cache_size)
         self._compilers: dict[bool, Any] = {}
         self._analyzer = None
-        self.hits = self.misses = self.evictions = 0
+        self.hits = self.misses = 0
 
     # ---- compiling -----------------------------------------------------------------
 
@@ -159,20 +156,20 @@ class Engine:
         untyped choice access, order-dependent functions on unordered items...); without
         it only the checks listed in `fhirpath.analyzer.ALWAYS_RAISED` run.
         """
-        names = declared_names(variables)
+        names = declared_names(variables) if variables else _NO_NAMES
         key = (expression, strict, context, names)
-        with self._lock:  # an LRU get reorders the cache: not safe beside another thread's set
-            found = self._cache.get(key)
+        cache = self._cache
+        found = cache.live.get(key)
         if found is not None:
+            touched = cache.touched
+            touched.append(key)  # the LRU order learns of the hit later (see _expression_cache)
+            if len(touched) > cache.replay_at:
+                cache.replay()
             self.hits += 1
             return found
         self.misses += 1
         compiled = self._compile(expression, strict, context, names)
-        with self._lock:
-            cache = self._cache
-            if len(cache) >= cache.maxsize and key not in cache:
-                self.evictions += 1
-            cache[key] = compiled
+        cache.put(key, compiled)
         return compiled
 
     def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
@@ -259,24 +256,23 @@ class Engine:
     def clear_caches(self) -> None:
         """Drop every compiled expression; pooled syntax nodes go with the last expression
         holding them. The model stays: it is shared by every engine of its release."""
-        with self._lock:
-            self._cache.clear()
-        self.hits = self.misses = self.evictions = 0
+        self._cache.drop_all()
+        self.hits = self.misses = 0
 
     def stats(self) -> dict:
         """Cache, node-pool and model figures, for monitoring."""
         from fhirpath.ast import NODE_POOL
         from fhirpath.model import loaded_releases
 
-        with self._lock:
-            cached = list(self._cache.values())
+        cache = self._cache
+        cached = list(cache.live.values())
         return {
             "cache": {
                 "size": len(cached),
-                "max_size": self._cache.maxsize,
+                "max_size": cache.maxsize,
                 "hits": self.hits,
                 "misses": self.misses,
-                "evictions": self.evictions,
+                "evictions": cache.evictions,
                 # fitted on the R4 search expressions in a warm engine: about 50 bytes
                 # per expression and 400 per syntax node, mostly the compiled closures
                 "approximate_bytes": sum(50 + 400 * e.nodes for e in cached),
@@ -285,6 +281,62 @@ class Engine:
             "model": self.model_name,
             "models_loaded": loaded_releases(),
         }
+
+
+def _expression_cache(maxsize: int):
+    return _expression_cache_class()(maxsize)
+
+
+@lru_cache(maxsize=None)
+def _expression_cache_class() -> type:
+    """A cachetools LRU of compiled expressions whose hits take no lock.
+
+    A hit reads ``live``, the plain dict of the entries (one dict read is atomic),
+    and appends the key to ``touched``; the notes are replayed into the LRU order under the
+    lock at the next insertion, or when they pile up, each key once at its last hit. The
+    order is then what it would have been, and a hit costs a fraction of a locked LRU read
+    (which must lock: a read reorders)."""
+    from cachetools import LRUCache
+
+    class ExpressionCache(LRUCache):
+        def __init__(self, maxsize: int) -> None:
+            super().__init__(maxsize=maxsize)
+            # the cache's own dict of entries (cachetools.Cache keeps them in __data): a
+            # mirror of our own would cost ~200 bytes an entry
+            self.live: dict = self._Cache__data
+            self.touched: list = []  # keys hit since the last replay, oldest first
+            self.replay_at = 4 * maxsize + 64  # bounds touched
+            self.lock = threading.Lock()
+            self.evictions = 0
+
+        def replay(self) -> None:
+            with self.lock:
+                self._replay()
+
+        def put(self, key, value) -> None:
+            with self.lock:
+                self._replay()
+                self[key] = value
+
+        def popitem(self):  # LRUCache evicts through here
+            key, value = super().popitem()
+            self.evictions += 1
+            return key, value
+
+        def drop_all(self) -> None:
+            with self.lock:
+                self.clear()  # Cache.clear pops item by item (counted): start again at 0
+                self.touched = []
+                self.evictions = 0
+
+        def _replay(self) -> None:
+            touched, self.touched = self.touched, []
+            latest_first = dict.fromkeys(reversed(touched))  # each key once, at its last hit
+            for key in reversed(latest_first):
+                if key in self:
+                    self[key]  # noqa: B018 - an LRU read moves the key to the recent end
+
+    return ExpressionCache
 
 
 _NO_NAMES: frozenset[str] = frozenset()  # shared: an empty frozenset per cache key costs ~200 bytes
@@ -374,7 +426,8 @@ def compile(  # noqa: A001
 
     ``variables`` declares the %names evaluation will supply (see `Engine.compile`).
     """
-    return engine(model).compile(expression, strict=strict, context=context, variables=variables)
+    found = _engines.get(model) or engine(model)  # inline: a call costs a tenth of a cached compile
+    return found.compile(expression, strict=strict, context=context, variables=variables)
 
 
 def analyze(expression: str, context: str | None = None, model: str | None = "r4", *, variables=None):

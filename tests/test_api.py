@@ -161,6 +161,25 @@ def test_stats_count_evictions_and_clearing_the_caches_empties_them():
     assert cleared["node_pool"]["size"] <= pool_before  # compiled expressions keep no syntax tree
 
 
+def test_the_cache_evicts_the_least_recently_used_even_though_hits_take_no_lock():
+    engine = fhirpath.Engine("r4", cache_size=2)
+    a, b = engine.compile("'lru a'"), engine.compile("'lru b'")
+    assert engine.compile("'lru a'") is a  # a hit: 'lru b' is now the least recent
+    engine.compile("'lru c'")
+    assert engine.compile("'lru a'") is a and engine.compile("'lru b'") is not b
+    assert engine.stats()["cache"] | {"approximate_bytes": 0} == {
+        "size": 2, "max_size": 2, "hits": 2, "misses": 4, "evictions": 2, "approximate_bytes": 0
+    }
+
+
+def test_hits_noted_for_the_lru_order_stay_bounded():
+    engine = fhirpath.Engine("r4", cache_size=2)
+    engine.compile("'bounded'")
+    for _ in range(1_000):
+        engine.compile("'bounded'")
+    assert len(engine._cache.touched) <= engine._cache.replay_at
+
+
 def test_corpus_evaluation_never_changes_its_input(shared):
     """2,000 real resources, every R4 search parameter of their type: byte-identical input."""
     parameters: dict[str, list] = {}

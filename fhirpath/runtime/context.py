@@ -98,26 +98,41 @@ DEFAULT_LIMITS = Limits()
 
 
 class EvalContext:
-    __slots__ = ("model", "variables", "resource", "root_resource", "context", "index", "total",
-                 "clock", "_now", "trace", "limits", "ticks", "_grant", "_spent", "_deadline")
+    """The state of one evaluation. What is the same for every evaluation of an engine
+    (model, clock, limits, trace) lives on a subclass made once per engine by
+    `configured`, as class attributes: an evaluation then sets only its own state
+    (creating one costs half as much as setting every field)."""
 
-    def __init__(self, model, variables: dict[str, tuple], root: tuple, clock: Callable[[], datetime],
-                 trace: Callable[[str, tuple], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
-        self.model = model  # a fhirpath.model.Model, or None for plain JSON
+    __slots__ = ("variables", "resource", "root_resource", "context", "index", "total",
+                 "_now", "ticks", "_grant", "_spent", "_deadline")
+
+    model = None  # a fhirpath.model.Model, or None for plain JSON
+    clock: Callable[[], datetime] = staticmethod(system_clock)
+    trace: Callable[[str, tuple], None] | None = None
+    limits: Limits = DEFAULT_LIMITS
+    _first_grant = min(CHECK_EVERY, DEFAULT_LIMITS.max_steps)
+
+    @classmethod
+    def configured(cls, model, clock: Callable[[], datetime] = system_clock, limits: Limits = DEFAULT_LIMITS,
+                   trace: Callable[[str, tuple], None] | None = None) -> type[EvalContext]:
+        """The EvalContext class of one engine's settings."""
+        return type("EvalContext", (cls,), {
+            "__slots__": (), "model": model, "clock": staticmethod(clock), "limits": limits,
+            "trace": None if trace is None else staticmethod(trace),
+            "_first_grant": min(CHECK_EVERY, limits.max_steps),
+        })
+
+    def __init__(self, variables: dict[str, tuple], root: tuple) -> None:
         self.variables = variables  # name (without %) -> collection
         # %resource, %rootResource and %context: the evaluation's root unless set otherwise
         self.resource = self.root_resource = self.context = root
-        self.index = None  # $index while a scoped function runs
-        self.total = None  # $total inside aggregate()
-        self.clock = clock
-        self._now = None
-        self.trace = trace
-        self.limits = limits
+        # $index while a scoped function runs, $total inside aggregate(), the clock once read
+        self.index = self.total = self._now = None
         # steps left before the next checkpoint, out of `_grant`; `_spent` counts the
         # steps before the last checkpoint
-        self.ticks = self._grant = min(CHECK_EVERY, limits.max_steps)
+        self.ticks = self._grant = self._first_grant
         self._spent = 0
-        timeout = limits.timeout
+        timeout = self.limits.timeout
         self._deadline = None if timeout is None else monotonic() + timeout
 
     def now(self) -> datetime:
@@ -165,33 +180,23 @@ def items_error(limit: int, what: str) -> FHIRPathLimitError:
 class _Active(threading.local):
     """The evaluation running in this thread, for code that has no EvalContext argument:
     operators and scalar functions that build strings, comparisons of whole collections.
-    `fhirpath.api` sets it around each evaluation. (A thread-local rather than a
-    ContextVar: evaluation never awaits, and setting one allocates nothing.)"""
+    `fhirpath.api` sets ``ACTIVE.ctx`` around each evaluation and restores the previous
+    one after (an evaluation may run inside another's custom function). A thread-local
+    rather than a ContextVar: evaluation never awaits, and setting one allocates nothing."""
 
     ctx: EvalContext | None = None
 
 
-_ACTIVE = _Active()
-
-
-def activate(ctx: EvalContext) -> EvalContext | None:
-    """Make ``ctx`` the active evaluation; returns the one it replaces, for `deactivate`."""
-    previous = _ACTIVE.ctx
-    _ACTIVE.ctx = ctx
-    return previous
-
-
-def deactivate(previous: EvalContext | None) -> None:
-    _ACTIVE.ctx = previous
+ACTIVE = _Active()
 
 
 def active() -> EvalContext | None:
-    return _ACTIVE.ctx
+    return ACTIVE.ctx
 
 
 def spend(steps: int) -> None:
     """`EvalContext.spend` on the active evaluation, if there is one."""
-    ctx = _ACTIVE.ctx
+    ctx = ACTIVE.ctx
     if ctx is not None:
         ctx.ticks -= steps
         if ctx.ticks < 0:
@@ -199,7 +204,7 @@ def spend(steps: int) -> None:
 
 
 def active_limits() -> Limits:
-    ctx = _ACTIVE.ctx
+    ctx = ACTIVE.ctx
     return DEFAULT_LIMITS if ctx is None else ctx.limits
 
 
