@@ -18,8 +18,11 @@ import pytest
 
 import fhirpath
 from benches.speed_suite import (
+    CACHED_COMPILE,
+    HAND_WRITTEN,
+    OURS,
+    RATIOS,
     ROOT,
-    RatioTable,
     fhirpathpy_compile,
     invariants,
     resources_by_type,
@@ -118,12 +121,8 @@ def _common(workload: Workload):
 
 
 @pytest.fixture(scope="session")
-def ratio_table(request):
-    table = RatioTable()
-    yield table
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    for line in table.lines():
-        reporter.write_line(line)
+def ratio_table():
+    return RATIOS
 
 
 @pytest.mark.parametrize("workload", ALL_WORKLOADS, ids=lambda w: w.name)
@@ -145,9 +144,9 @@ def test_simple_path_against_hand_written_python(benchmark, ratio_table):
         for p in patients:
             [g for n in p.get("name", ()) for g in n.get("given", ())]
 
-    benchmark.group = "Patient.name.given vs hand-written"
+    benchmark.group = HAND_WRITTEN
     benchmark.pedantic(hand_written, rounds=20, iterations=5)
-    ratio_table.record("Patient.name.given vs hand-written", "hand-written", benchmark)
+    ratio_table.record(HAND_WRITTEN, "hand-written", benchmark)
 
 
 def test_simple_path_ours_for_the_hand_written_comparison(benchmark, ratio_table):
@@ -158,9 +157,9 @@ def test_simple_path_ours_for_the_hand_written_comparison(benchmark, ratio_table
         for p in patients:
             expression.evaluate(p)
 
-    benchmark.group = "Patient.name.given vs hand-written"
+    benchmark.group = HAND_WRITTEN
     benchmark.pedantic(ours, rounds=20, iterations=5)
-    ratio_table.record("Patient.name.given vs hand-written", "fhirpath-lean ", benchmark)
+    ratio_table.record(HAND_WRITTEN, OURS, benchmark)
 
 
 @pytest.mark.parametrize("engine", ["fhirpath-lean", "fhirpathpy"])
@@ -203,9 +202,9 @@ def test_compile(benchmark, ratio_table, engine):
 def test_cached_compile_calls_per_second(benchmark, ratio_table):
     fhirpath.compile("Patient.name.given")
     compile_ = fhirpath.compile
-    benchmark.group = "cached compile()"
+    benchmark.group = CACHED_COMPILE
     benchmark(compile_, "Patient.name.given")
-    ratio_table.record("cached compile() (per call)", "fhirpath-lean", benchmark)
+    ratio_table.record(CACHED_COMPILE, OURS, benchmark)
 
 
 def test_cold_first_parse_of_the_search_parameters_in_a_fresh_process():
