@@ -31,10 +31,10 @@ from benches.budgets import (
 #: figure -> why it is over budget today: what dominates it (probe output, profile_memory)
 OVER_BUDGET: dict[str, str] = {
     "evaluator_baseline_bytes": (
-        "~2.6 MB: import fhirpath ~0.96 MB (our runtime modules ~0.74: temporal and quantity"
+        "~2.5 MB: import fhirpath ~1.03 MB (our runtime modules ~0.74: temporal and quantity"
         " code ~0.33; decimal, datetime, fractions ~0.22), R4 model ~0.46 MB, first compile"
-        " ~1.15 MB (parser tables ~0.31, cachetools+random ~0.18, analyzer ~0.15, compiler,"
-        " table and function modules ~0.5)"
+        " ~1.02 MB (parser tables ~0.31, cachetools ~0.18, analyzer ~0.16, compiler and"
+        " table ~0.3; function modules load per use)"
     ),
     "process_own_rss_bytes": (
         "~6.7 MiB: the imports of evaluator_baseline_bytes and the shared libraries they map"

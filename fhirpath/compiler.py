@@ -17,7 +17,7 @@ from functools import partial
 from fhirpath import ast
 from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError, did_you_mean
 from fhirpath.functions import types as type_ops
-from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind
+from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind, implementation
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
@@ -313,7 +313,7 @@ class Compiler:
         spec = UNARY_OPERATORS.get(node.op)
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
-        impl = spec.impl
+        impl = implementation(spec.impl)
         if isinstance(node.operand, ast.Literal) and node.operand.kind in ("integer", "long", "decimal", "quantity"):
             folded = impl(operand(None, EMPTY))  # constant: negative numbers are literals in effect
             return lambda ctx, this: folded
@@ -336,7 +336,7 @@ class Compiler:
         spec = OPERATORS.get(node.op)
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
-        impl = spec.impl
+        impl = implementation(spec.impl)
         span = ast.span(node, base)
         if spec.lazy_right:
             def lazy(ctx, this):
@@ -410,7 +410,7 @@ class Compiler:
             self._argument(spec, index, arg, base + at)
             for index, (arg, at) in enumerate(zip(node.args, node.args_at))
         ]
-        if spec.impl is define_variable:
+        if implementation(spec.impl) is define_variable:
             self._define(node.args[0], base + node.args_at[0])
         build = _scalar_call if spec.scalar else _collection_call
         return build(spec, target, args, ast.span(node, base))
@@ -526,7 +526,7 @@ def _single(collection: tuple, spec: FunctionSpec, what: str):
 def _scalar_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
     """``impl(value, *values)`` wrapped in FHIRPath's empty and singleton rules; errors
     are placed at the call's span."""
-    impl = spec.impl
+    impl = implementation(spec.impl)
     on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
     closures = tuple(closure for _, closure in args)
     optional = tuple(param.optional for param in spec.params)
@@ -565,7 +565,7 @@ _STATIC = (ParamKind.EXPR, ParamKind.SORT_KEY, ParamKind.TYPE, ParamKind.NAME)
 def _collection_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
     """``impl(ctx, focus, *args)`` with each argument shaped by its ParamKind; errors
     are placed at the call's span."""
-    impl = spec.impl
+    impl = implementation(spec.impl)
     count = len(spec.params)
     if not spec.variadic and all(kind in _STATIC for kind, _ in args):
         fixed = tuple(compiled for _, compiled in args) + (None,) * (count - len(args))

@@ -82,7 +82,7 @@ class Param(NamedTuple):
 
 class FunctionSpec(NamedTuple):
     name: str  # exact spec spelling
-    impl: Callable
+    impl: Callable | str  # "module.function" in fhirpath.functions, or a callable (see `implementation`)
     params: tuple[Param, ...] = ()
     input: str = "Any"  # accepted item type(s) of the focus, e.g. 'String', 'Integer|Decimal'
     singleton_input: bool = False  # spec errorOnMultipleInput
@@ -118,19 +118,21 @@ class FunctionSpec(NamedTuple):
 SAME_AS_INPUT = "SAME_AS_INPUT"
 
 
-def on_first_use(module: str, name: str) -> Callable:
-    """``fhirpath.functions.<module>.<name>``, imported when first called: for the large
-    modules of rarely used functions (structure, terminology, narrative), which would
-    otherwise cost every process their memory."""
-    found: list = []
+_RESOLVED: dict[str, Callable] = {}
 
-    def implementation(*args):
-        if not found:
-            found.append(getattr(importlib.import_module(f"fhirpath.functions.{module}"), name))
-        return found[0](*args)
 
-    implementation.__name__ = implementation.__qualname__ = name
-    return implementation
+def implementation(impl: Callable | str) -> Callable:
+    """The function an entry's ``impl`` names. The table names its own as
+    ``"module.function"`` in `fhirpath.functions`, imported when an expression first uses
+    one: a process pays in memory only for the function modules its expressions need.
+    A caller's FunctionSpec may give the callable itself."""
+    if type(impl) is not str:
+        return impl
+    found = _RESOLVED.get(impl)
+    if found is None:
+        module, _, name = impl.partition(".")
+        found = _RESOLVED[impl] = getattr(importlib.import_module(f"fhirpath.functions.{module}"), name)
+    return found
 
 
 def pairs(text: str, result: str | None = None) -> tuple[tuple[str | None, str, str], ...]:
@@ -152,7 +154,7 @@ class OperatorSpec(NamedTuple):
     None for a unary operator."""
 
     symbol: str
-    impl: Callable
+    impl: Callable | str  # as FunctionSpec.impl
     left: str | None = "Any"
     right: str = "Any"
     returns: str = "Any"

@@ -19,3 +19,28 @@ def test_an_operator_gives_the_result_of_a_listed_pair_only():
     assert plus.result_type("Date", "Quantity") == "Date"
     assert plus.result_type("Quantity", "Date") is None
     assert plus.result_type("Date", "Integer") is None
+
+
+def test_every_table_entry_names_a_function_that_exists():
+    from fhirpath.functions.spec import implementation
+    from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
+
+    for table in (FUNCTIONS, OPERATORS, UNARY_OPERATORS):
+        for key, spec in table.items():
+            assert isinstance(spec.impl, str), key  # resolved on first use only
+            assert callable(implementation(spec.impl)), key
+
+
+def test_function_modules_are_imported_only_when_an_expression_uses_them():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, fhirpath\n"
+        "fhirpath.compile('Patient.name.given').evaluate({'resourceType': 'Patient'})\n"
+        "assert 'fhirpath.functions.strings' not in sys.modules\n"
+        "fhirpath.compile(\"Patient.name.given.first().upper()\")\n"
+        "assert 'fhirpath.functions.strings' in sys.modules\n"
+        "assert 'fhirpath.functions.math' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
