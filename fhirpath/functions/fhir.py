@@ -265,7 +265,14 @@ def find_canonical(ctx, origin, canonical: str, resource_type: str | None = None
 def check_modifiers(ctx, focus: tuple, modifiers) -> tuple:
     """The input unchanged when no item carries a modifierExtension other than the given
     urls; an error otherwise (a reader that does not know a modifier must not go on)."""
-    allowed = {value_of(item) for item in modifiers or ()}
+    urls = [value_of(item) for item in modifiers or ()]
+    for url in urls:
+        if type(url) is not str:
+            raise FHIRPathEvaluationError(
+                "checkModifiers() takes the urls (strings) of the expected modifiers; an argument item is not one",
+                code="wrong-argument-type",
+            )
+    allowed = set(urls)
     for item in focus:
         value = value_of(item)
         if type(value) is not dict:

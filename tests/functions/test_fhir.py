@@ -217,6 +217,14 @@ def test_check_modifiers_fails_on_an_unexpected_modifier(engine, expression):
     assert raised.value.code == "unexpected-modifier"
 
 
+@pytest.mark.parametrize("expression", ["checkModifiers(%resource)", "-0.checkModifiers(name)", "checkModifiers(1)"])
+def test_check_modifiers_takes_only_strings(engine, expression):
+    """Fuzz finding: a resource as the argument raised TypeError (unhashable dict)."""
+    with pytest.raises(FHIRPathEvaluationError) as raised:
+        engine.evaluate(PATIENT, expression)
+    assert raised.value.code == "wrong-argument-type" and raised.value.start is not None
+
+
 # ---- the table ---------------------------------------------------------------------------------
 
 #: the functions FHIR's fhirpath.html#functions adds or restates
