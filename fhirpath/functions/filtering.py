@@ -57,28 +57,10 @@ def _repeat(ctx, focus: tuple, projection, *, keep_duplicates: bool) -> tuple:
             if len(out) + len(produced) > most:
                 raise items_error(most, f"repeat{'All' if keep_duplicates else ''}() (a loop?)")
         if not keep_duplicates:
-            produced = _unseen(ctx, produced, seen, keyless)
+            produced = compare.unseen(produced, seen, keyless)
         out += produced
         queue = produced
     return tuple(out)
-
-
-def _unseen(ctx, items: list, seen: set, keyless: list) -> list:
-    """The items not '=' to one seen before (or earlier in ``items``); records them as seen."""
-    fresh = []
-    for item in items:
-        found = compare.key(item)
-        if found is None:
-            ctx.spend(len(keyless))
-            if any(compare.item_equals(item, other) is True for other in keyless):
-                continue
-            keyless.append(item)
-        elif found in seen:
-            continue
-        else:
-            seen.add(found)
-        fresh.append(item)
-    return fresh
 
 
 def repeat(ctx, focus: tuple, projection) -> tuple:

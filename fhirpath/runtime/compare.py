@@ -431,8 +431,12 @@ def unique(items) -> tuple:
     """The items without those '=' to an earlier one, in order (union, distinct()).
 
     Items are duplicates only when '=' is true; false and empty both keep them."""
-    seen = set()
-    keyless = []
+    return tuple(unseen(items, set(), []))
+
+
+def unseen(items, seen: set, keyless: list) -> list:
+    """The items not '=' to one seen before (or earlier in ``items``), recorded as seen:
+    hashable keys in ``seen``, the items that have none in ``keyless`` (compared pairwise)."""
     out = []
     for item in items:
         k = key(item)
@@ -446,4 +450,4 @@ def unique(items) -> tuple:
         else:
             seen.add(k)
         out.append(item)
-    return tuple(out)
+    return out
