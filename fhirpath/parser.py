@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import threading
 from decimal import Decimal
 
@@ -70,7 +71,7 @@ def _build():
     global _lark
     with _build_lock:
         if _lark is None:
-            from lark import Lark
+            Lark = _import_lark()
 
             grammar = _read(GRAMMAR_PATH).decode("utf-8")
             tables = _load_tables(hashlib.sha256(grammar.encode("utf-8")).hexdigest())
@@ -84,6 +85,24 @@ def _build():
             _lark.parser.lexer = _Lexer(_lark.lexer_conf)
             _share_actions(_lark)
     return _lark
+
+
+def _import_lark():
+    """lark's Lark class, imported without the `regex` module: lark imports it when it is
+    installed (it is, for our own regex timeouts), but our grammar does not need it, and
+    it would stay resident in every process that parses (~1.3 MiB). fhirpath's functions
+    import regex themselves, when an expression first matches a pattern."""
+    if "lark" in sys.modules or "regex" in sys.modules:
+        from lark import Lark
+
+        return Lark
+    sys.modules["regex"] = None  # type: ignore[assignment]  # `import regex` raises ImportError
+    try:
+        from lark import Lark
+    finally:
+        if sys.modules.get("regex", 0) is None:
+            del sys.modules["regex"]
+    return Lark
 
 
 def _share_actions(parser) -> None:

@@ -380,3 +380,14 @@ def test_non_string_input_is_a_type_error():
 def test_importing_fhirpath_does_not_import_lark():
     code = "import fhirpath, sys; assert 'lark' not in sys.modules, sorted(m for m in sys.modules if 'lark' in m)"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_parsing_leaves_the_regex_module_unloaded_until_a_pattern_is_matched():
+    """lark imports `regex` when it is installed; our grammar does not need it (~1.3 MiB)."""
+    code = (
+        "import sys, fhirpath; fhirpath.parse('a.b')\n"
+        "assert 'regex' not in sys.modules\n"
+        "assert fhirpath.evaluate({'resourceType': 'Patient', 'id': 'aa'}, \"id.matches('a+')\") == [True]\n"
+        "assert 'regex' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
