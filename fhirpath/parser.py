@@ -1,15 +1,22 @@
-"""Text to syntax tree: lark's LALR(1) parser with an internal transformer.
+"""Text to syntax tree: an LALR(1) parser over tables lark computes from fhirpath.lark.
 
-No parse tree is built: lark calls the `_Builder` callbacks as it reduces, and
-they make pooled `fhirpath.ast` nodes directly. Lark is imported, and the parser
-built, on the first parse only. This is the one module that sees lark's
-exceptions; each becomes a `FHIRPathSyntaxError` with a position and words.
+Lark is the grammar's tool: at development time it checks the grammar and computes the
+LALR(1) tables and the lexer's terminals, which `write_tables` commits as plain data
+(``python -m fhirpath.parser``). At run time a small driver (`_Parser`) executes those
+tables, as lark's own LALR parser would, without importing lark: that keeps lark's
+modules (~3 MiB resident) out of every process that parses. When the committed tables do
+not match the grammar (it was edited), they are computed again on first use, with lark.
+
+No parse tree is built: the driver calls the `_Builder` callbacks as it reduces, and
+they make pooled `fhirpath.ast` nodes directly. Every failure becomes a
+`FHIRPathSyntaxError` with a position and words.
 """
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 import io
+import re
 import os
 import pickle
 import sys
@@ -30,7 +37,7 @@ MAX_LENGTH = 100_000
 MAX_DEPTH = 200
 
 _build_lock = threading.Lock()
-_lark = None
+_parser = None
 
 
 def parse(text: str, *, max_length: int = MAX_LENGTH, max_depth: int = MAX_DEPTH) -> ast.Node:
@@ -49,105 +56,77 @@ def parse_located(
             f"expression is {len(text)} characters long; the limit is {max_length}",
             code="expression-too-long", start=max_length, end=len(text), expression=text,
         )
-    parser = _lark or _build()
+    parser = _parser or _build()
     try:
         node, start, _end, nesting = parser.parse(text)
     except FHIRPathSyntaxError as error:
         error.expression = text
         raise
-    except Exception as error:
-        from lark.exceptions import UnexpectedInput
-
-        if not isinstance(error, UnexpectedInput):
-            raise  # a bug of ours: let it show
+    except _UnexpectedToken as error:
         raise _translate(error, text) from None
     if nesting > max_depth:
         raise _too_deep(node, start, max_depth, text)
     return node, start
 
 
-def _build():
-    """Load the committed tables (fast), or build from the grammar when they are stale."""
-    global _lark
+def _build() -> _Parser:
+    """The parser, from the committed tables, or from the grammar when they are stale."""
+    global _parser
     with _build_lock:
-        if _lark is None:
-            Lark = _import_lark()
-
+        if _parser is None:
             grammar = _read(GRAMMAR_PATH).decode("utf-8")
-            tables = _load_tables(hashlib.sha256(grammar.encode("utf-8")).hexdigest())
-            if tables is not None:
-                try:
-                    _lark = Lark._load_from_dict(tables["data"], tables["memo"], transformer=_Builder())
-                except Exception:  # tables from an incompatible lark: build instead
-                    _lark = None
-            if _lark is None:
-                _lark = Lark(grammar, transformer=_Builder(), **_LARK_OPTIONS)
-            _lark.parser.lexer = _Lexer(_lark.lexer_conf)
-            _share_actions(_lark)
-    return _lark
+            tables = _load_tables(grammar_checksum(grammar)) or build_tables(grammar)
+            _parser = _Parser(tables)
+    return _parser
 
 
-def _import_lark():
-    """lark's Lark class, imported without the `regex` module: lark imports it when it is
-    installed (it is, for our own regex timeouts), but our grammar does not need it, and
-    it would stay resident in every process that parses (~1.3 MiB). fhirpath's functions
-    import regex themselves, when an expression first matches a pattern."""
-    if "lark" in sys.modules or "regex" in sys.modules:
-        from lark import Lark
+class _Token(str):
+    """A token: its text, its terminal's name and where it is (as lark's Token has them)."""
 
-        return Lark
-    sys.modules["regex"] = None  # type: ignore[assignment]  # `import regex` raises ImportError
-    try:
-        from lark import Lark
-    finally:
-        if sys.modules.get("regex", 0) is None:
-            del sys.modules["regex"]
-    return Lark
+    __slots__ = ("type", "start_pos", "end_pos")
+
+    def __new__(cls, kind: str, value: str, start: int, end: int) -> _Token:
+        token = str.__new__(cls, value)
+        token.type, token.start_pos, token.end_pos = kind, start, end
+        return token
 
 
-def _share_actions(parser) -> None:
-    """Make equal (action, argument) pairs of the LALR table one tuple: lark builds a
-    tuple per table entry, 3,215 of them for 216 distinct actions (~170 KB)."""
-    states = getattr(getattr(parser.parser.parser, "_parse_table", None), "states", None)
-    if not isinstance(states, dict):
-        return  # another lark version: sharing is only an optimisation
-    canonical: dict = {}
-    for actions in states.values():
-        for terminal, action in actions.items():
-            actions[terminal] = canonical.setdefault(action, action)
+class _UnexpectedToken(Exception):
+    """A token no action of the state takes; ``expected`` are the terminals it takes."""
+
+    def __init__(self, token: _Token, expected: set[str]) -> None:
+        super().__init__(token.type)
+        self.token, self.expected = token, expected
 
 
-class _Lexer:
-    """A lark lexer over lark's own terminal definitions, twice as fast as lark's.
+class _Parser:
+    """Runs the LALR(1) tables: shift tokens, reduce rules through the `_Builder` callbacks.
 
-    One master regex tries the terminals in lark's order; words that the IDENTIFIER
-    pattern also matches (``and``, ``is``...) are looked up after an identifier
-    match, which is how lark keeps ``android`` one identifier."""
+    A rule's reduction does what lark's tree builder would: drop the children lark
+    filters out, splice in the children of inlined ``_rules``, put None for absent
+    ``[optional]`` items, pass a single child through for ``?rules``, then call the
+    callback named after the rule or its alias."""
 
-    def __init__(self, lexer_conf) -> None:
-        import re
+    __slots__ = ("_states", "_start", "_end", "_rules", "_master", "_keywords", "_ignore")
 
-        from lark.lexer import Token
+    def __init__(self, tables: dict) -> None:
+        self._states = tables["states"]  # per state: {symbol: (shift?, next state or rule index)}
+        self._start, self._end = tables["start"], tables["end"]
+        builder = _Builder()
+        self._rules = tuple(
+            (origin, size, getattr(builder, name) if name else None, expand1, include, trailing)
+            for origin, size, name, expand1, include, trailing in tables["rules"]
+        )
+        lexer = tables["lexer"]
+        self._master = re.compile(lexer["master"])
+        self._keywords = lexer["keywords"]
+        self._ignore = frozenset(lexer["ignore"])
 
-        self._token = Token
-        terminals = list(lexer_conf.terminals)
-        patterns = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals}
-        self._keywords = {}
-        scanned = []
-        for t in terminals:
-            if t.pattern.type == "str":
-                owner = [n for n, p in patterns.items() if n != t.name and p.fullmatch(t.pattern.value)]
-                if owner:
-                    self._keywords[t.pattern.value] = t.name
-                    continue
-            scanned.append(t)
-        scanned.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        self._master = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in scanned))
-        self._ignore = frozenset(lexer_conf.ignore)
-
-    def lex(self, lexer_state, parser_state):
-        text = getattr(lexer_state.text, "text", lexer_state.text)  # lark >= 1.2 passes a TextSlice
-        match, keywords, ignore, token = self._master.match, self._keywords, self._ignore, self._token
+    def tokens(self, text: str):
+        """The tokens of ``text``: one master regex tries the terminals in lark's order;
+        words the IDENTIFIER pattern also matches (``and``, ``is``...) are looked up
+        after an identifier match, which is how lark keeps ``android`` one identifier."""
+        match, keywords, ignore = self._master.match, self._keywords, self._ignore
         at, end = 0, len(text)
         while at < end:
             found = match(text, at)
@@ -158,8 +137,62 @@ class _Lexer:
                 value = found.group()
                 if kind == "IDENTIFIER":
                     kind = keywords.get(value, kind)
-                yield token(kind, value, at, None, None, None, None, stop)
+                yield _Token(kind, value, at, stop)
             at = stop
+
+    def parse(self, text: str):
+        state_stack = [self._start]
+        values: list = []
+        last = None
+        for token in self.tokens(text):
+            last = token
+            self._feed(token, state_stack, values)
+        end = _Token("$END", "", last.start_pos if last else 0, last.end_pos if last else 0)
+        return self._feed(end, state_stack, values)
+
+    def _feed(self, token: _Token, state_stack: list, values: list):
+        """Shift ``token`` after the reductions it calls for; at $END, the result."""
+        states, rules = self._states, self._rules
+        kind = token.type
+        while True:
+            actions = states[state_stack[-1]]
+            action = actions.get(kind)
+            if action is None:
+                raise _UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
+            shift, target = action
+            if shift:
+                state_stack.append(target)
+                values.append(token)
+                return None
+            origin, size, callback, expand1, include, trailing = rules[target]
+            if size:
+                children = values[-size:]
+                del values[-size:]
+                del state_stack[-size:]
+            else:
+                children = []
+            if include is not None:
+                kept: list = []
+                for index, splice, nones in include:
+                    if nones:
+                        kept += [None] * nones
+                    if splice:
+                        kept += children[index]
+                    else:
+                        kept.append(children[index])
+                if trailing:
+                    kept += [None] * trailing
+                children = kept
+            if expand1 and len(children) == 1:
+                value = children[0]
+            elif callback is None:  # an inlined _rule: its parent splices these children
+                value = children
+            else:
+                value = callback(children)
+            state_stack.append(states[state_stack[-1]][origin][1])
+            values.append(value)
+            if kind == "$END" and state_stack[-1] == self._end:
+                return value
 
 
 def _read(path: str) -> bytes:
@@ -174,31 +207,91 @@ class _DataOnlyUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unexpected object {module}.{name} in parser tables")
 
 
-def _load_tables(grammar_sha256: str) -> dict | None:
+def grammar_checksum(grammar: str) -> str:
+    """What ties the committed tables to the grammar they were computed from. A CRC, not
+    a cryptographic hash: it guards against a stale file, not an attacker (the unpickler
+    takes plain data only), and hashlib would map OpenSSL into the process."""
+    return f"crc32:{binascii.crc32(grammar.encode('utf-8')):08x}:{len(grammar)}"
+
+
+def _load_tables(checksum: str) -> dict | None:
     try:
         tables = _DataOnlyUnpickler(io.BytesIO(_read(TABLES_PATH))).load()
     except (OSError, pickle.UnpicklingError, EOFError, ValueError):
         return None
-    return tables if tables.get("grammar_sha256") == grammar_sha256 else None
+    return tables if tables.get("grammar_checksum") == checksum else None
+
+
+def build_tables(grammar: str) -> dict:
+    """The tables `_Parser` runs, computed by lark from ``grammar`` (plain data only).
+
+    The states and rules are lark's LALR(1) analysis; each rule's child filter is what
+    lark's tree builder would apply (`maybe_create_child_filter`), recorded as data."""
+    from lark import Lark
+    from lark.parse_tree_builder import maybe_create_child_filter
+    from lark.parsers.lalr_analysis import Shift
+
+    built = Lark(grammar, **_LARK_OPTIONS)
+    table = built.parser.parser._parse_table
+    rule_index = {rule: index for index, rule in enumerate(built.rules)}
+    rules = []
+    for rule in built.rules:
+        options = rule.options
+        name = str(rule.alias or options.template_source or rule.origin.name)  # lark's names are Tokens
+        if not hasattr(_Builder, name):
+            if not name.startswith("_") and not options.expand1:
+                raise ValueError(f"rule {name!r} of fhirpath.lark has no callback in parser._Builder")
+            name = None
+        made = maybe_create_child_filter(rule.expansion, options.keep_all_tokens, False,
+                                         options.empty_indices if _LARK_OPTIONS["maybe_placeholders"] else None)
+        include, trailing = None, 0
+        if made is not None:
+            include = made.args[0]
+            if len(made.args) > 1:  # with placeholders: (index, splice, nones) and the trailing Nones
+                trailing = made.args[1]
+            else:  # without: (index, splice)
+                include = [(index, splice, 0) for index, splice in include]
+            include = tuple(tuple(entry) for entry in include)
+        expand1 = bool(options.expand1 and not rule.alias)
+        rules.append((str(rule.origin.name), len(rule.expansion), name, expand1, include, trailing))
+    states = [None] * len(table.states)
+    for state, actions in table.states.items():
+        states[state] = {
+            str(symbol): (True, arg) if action is Shift else (False, rule_index[arg])
+            for symbol, (action, arg) in actions.items()
+        }
+    return {
+        "grammar_checksum": grammar_checksum(grammar),
+        "lark_version": sys.modules["lark"].__version__,
+        "states": states,
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+        "rules": rules,
+        "lexer": _lexer_tables(built.lexer_conf),
+    }
+
+
+def _lexer_tables(lexer_conf) -> dict:
+    """One master regex over the terminals in lark's order of precedence, and the words
+    that are terminals of their own although the IDENTIFIER pattern matches them."""
+    terminals = list(lexer_conf.terminals)
+    patterns = {t.name: re.compile(t.pattern.to_regexp()) for t in terminals}
+    keywords = {}
+    scanned = []
+    for t in terminals:
+        if t.pattern.type == "str":
+            if [n for n, p in patterns.items() if n != t.name and p.fullmatch(t.pattern.value)]:
+                keywords[str(t.pattern.value)] = str(t.name)
+                continue
+        scanned.append(t)
+    scanned.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    master = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in scanned)
+    return {"master": master, "keywords": keywords, "ignore": sorted(str(name) for name in lexer_conf.ignore)}
 
 
 def serialise_tables() -> bytes:
-    """lark's LALR tables for the current grammar, as pickle bytes of plain data.
-
-    (Not byte-for-byte reproducible: lark numbers terminals in set order.)"""
-    import lark
-    from lark.grammar import Rule
-    from lark.lexer import TerminalDef
-
-    grammar = _read(GRAMMAR_PATH).decode("utf-8")
-    data, memo = lark.Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
-    tables = {
-        "grammar_sha256": hashlib.sha256(grammar.encode("utf-8")).hexdigest(),
-        "lark_version": lark.__version__,
-        "data": data,
-        "memo": memo,
-    }
-    return pickle.dumps(tables, protocol=4)
+    """The tables for the current grammar, as pickle bytes of plain data."""
+    return pickle.dumps(build_tables(_read(GRAMMAR_PATH).decode("utf-8")), protocol=4)
 
 
 def write_tables() -> None:
@@ -532,30 +625,23 @@ def _previous_token_is_dot(text: str, at: int) -> bool:
     return text[:at].rstrip().endswith(".")
 
 
-def _translate(error: Exception, text: str) -> FHIRPathSyntaxError:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-
-    if isinstance(error, UnexpectedCharacters):
-        return _bad_character(error.pos_in_stream, text)
-    if isinstance(error, UnexpectedToken):
-        token = error.token
-        if token.type == "$END":
-            return _unexpected_end(error.expected, text)
-        start = token.start_pos
-        if token.type == "STAR" and text[start - 1 : start] == "/" and "*/" not in text[start:]:
-            return FHIRPathSyntaxError(
-                "unterminated comment: '/*' has no closing '*/'", code="unterminated-comment",
-                start=start - 1, end=len(text), expression=text,
-            )
-        if _previous_token_is_dot(text, start) and "IDENTIFIER" in error.expected:
-            message = f"expected an identifier or function call after '.', found {_found(token, text)}"
-        else:
-            message = f"expected {_words(error.expected)}, found {_found(token, text)}"
+def _translate(error: _UnexpectedToken, text: str) -> FHIRPathSyntaxError:
+    token = error.token
+    if token.type == "$END":
+        return _unexpected_end(error.expected, text)
+    start = token.start_pos
+    if token.type == "STAR" and text[start - 1 : start] == "/" and "*/" not in text[start:]:
         return FHIRPathSyntaxError(
-            message, code="unexpected-token", start=start, end=token.end_pos, expression=text
+            "unterminated comment: '/*' has no closing '*/'", code="unterminated-comment",
+            start=start - 1, end=len(text), expression=text,
         )
-    assert isinstance(error, UnexpectedEOF), error
-    return _unexpected_end(error.expected, text)
+    if _previous_token_is_dot(text, start) and "IDENTIFIER" in error.expected:
+        message = f"expected an identifier or function call after '.', found {_found(token, text)}"
+    else:
+        message = f"expected {_words(error.expected)}, found {_found(token, text)}"
+    return FHIRPathSyntaxError(
+        message, code="unexpected-token", start=start, end=token.end_pos, expression=text
+    )
 
 
 def _unexpected_end(expected, text: str) -> FHIRPathSyntaxError:
