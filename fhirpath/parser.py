@@ -114,7 +114,9 @@ class _Parser:
         self._start, self._end = tables["start"], tables["end"]
         builder = _Builder()
         self._rules = tuple(
-            (origin, size, getattr(builder, name) if name else None, expand1, include, trailing)
+            (origin, size, getattr(builder, name) if name else None, expand1, include, trailing,
+             # a ?rule of one child that passes it through: only the state changes
+             expand1 and size == 1 and include in (None, ((0, False, 0),)) and not trailing)
             for origin, size, name, expand1, include, trailing in tables["rules"]
         )
         lexer = tables["lexer"]
@@ -123,9 +125,10 @@ class _Parser:
         self._ignore = frozenset(lexer["ignore"])
 
     def tokens(self, text: str):
-        """The tokens of ``text``: one master regex tries the terminals in lark's order;
-        words the IDENTIFIER pattern also matches (``and``, ``is``...) are looked up
-        after an identifier match, which is how lark keeps ``android`` one identifier."""
+        """The tokens of ``text``, then $END: one master regex tries the terminals in
+        lark's order; words the IDENTIFIER pattern also matches (``and``, ``is``...) are
+        looked up after an identifier match, which is how lark keeps ``android`` one
+        identifier."""
         match, keywords, ignore = self._master.match, self._keywords, self._ignore
         at, end = 0, len(text)
         while at < end:
@@ -139,60 +142,61 @@ class _Parser:
                     kind = keywords.get(value, kind)
                 yield _Token(kind, value, at, stop)
             at = stop
+        yield _Token("$END", "", end, end)
 
     def parse(self, text: str):
+        """Shift each token after the reductions it calls for; at $END, the result."""
+        states, rules, end_state = self._states, self._rules, self._end
         state_stack = [self._start]
         values: list = []
-        last = None
         for token in self.tokens(text):
-            last = token
-            self._feed(token, state_stack, values)
-        end = _Token("$END", "", last.start_pos if last else 0, last.end_pos if last else 0)
-        return self._feed(end, state_stack, values)
-
-    def _feed(self, token: _Token, state_stack: list, values: list):
-        """Shift ``token`` after the reductions it calls for; at $END, the result."""
-        states, rules = self._states, self._rules
-        kind = token.type
-        while True:
-            actions = states[state_stack[-1]]
-            action = actions.get(kind)
-            if action is None:
-                raise _UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
-            shift, target = action
-            if shift:
-                state_stack.append(target)
-                values.append(token)
-                return None
-            origin, size, callback, expand1, include, trailing = rules[target]
-            if size:
-                children = values[-size:]
-                del values[-size:]
-                del state_stack[-size:]
-            else:
-                children = []
-            if include is not None:
-                kept: list = []
-                for index, splice, nones in include:
-                    if nones:
-                        kept += [None] * nones
-                    if splice:
-                        kept += children[index]
-                    else:
-                        kept.append(children[index])
-                if trailing:
-                    kept += [None] * trailing
-                children = kept
-            if expand1 and len(children) == 1:
-                value = children[0]
-            elif callback is None:  # an inlined _rule: its parent splices these children
-                value = children
-            else:
-                value = callback(children)
-            state_stack.append(states[state_stack[-1]][origin][1])
-            values.append(value)
-            if kind == "$END" and state_stack[-1] == self._end:
-                return value
+            kind = token.type
+            while True:
+                actions = states[state_stack[-1]]
+                action = actions.get(kind)
+                if action is None:
+                    raise _UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
+                shift, target = action
+                if shift:
+                    state_stack.append(target)
+                    values.append(token)
+                    break
+                origin, size, callback, expand1, include, trailing, passthrough = rules[target]
+                if passthrough:
+                    del state_stack[-1]
+                    state_stack.append(states[state_stack[-1]][origin][1])
+                    if kind == "$END" and state_stack[-1] == end_state:
+                        return values[-1]
+                    continue
+                if size:
+                    children = values[-size:]
+                    del values[-size:]
+                    del state_stack[-size:]
+                else:
+                    children = []
+                if include is not None:
+                    kept: list = []
+                    for index, splice, nones in include:
+                        if nones:
+                            kept += [None] * nones
+                        if splice:
+                            kept += children[index]
+                        else:
+                            kept.append(children[index])
+                    if trailing:
+                        kept += [None] * trailing
+                    children = kept
+                if expand1 and len(children) == 1:
+                    value = children[0]
+                elif callback is None:  # an inlined _rule: its parent splices these children
+                    value = children
+                else:
+                    value = callback(children)
+                state_stack.append(states[state_stack[-1]][origin][1])
+                values.append(value)
+                if kind == "$END" and state_stack[-1] == end_state:
+                    return value
+        raise AssertionError("the tables accept nothing after $END")  # pragma: no cover
 
 
 def _read(path: str) -> bytes:
@@ -254,10 +258,17 @@ def build_tables(grammar: str) -> dict:
             include = tuple(tuple(entry) for entry in include)
         expand1 = bool(options.expand1 and not rule.alias)
         rules.append((str(rule.origin.name), len(rule.expansion), name, expand1, include, trailing))
+    # One object per distinct symbol name and per distinct action: pickle writes each
+    # once, and the loaded tables share them (3,769 actions, 240 distinct: ~250 KB less)
+    distinct: dict = {}
+
+    def one(value):
+        return distinct.setdefault(value, value)
+
     states = [None] * len(table.states)
     for state, actions in table.states.items():
         states[state] = {
-            str(symbol): (True, arg) if action is Shift else (False, rule_index[arg])
+            one(str(symbol)): one((True, arg) if action is Shift else (False, rule_index[arg]))
             for symbol, (action, arg) in actions.items()
         }
     return {
