@@ -202,6 +202,8 @@ def mutated_resource(draw):
     resource = copy.deepcopy(draw(st.sampled_from(INPUTS)))
     for _ in range(draw(st.integers(1, 4))):
         slots = _slots(resource)
+        if not slots:  # everything deleted already
+            break
         container, key = slots[draw(st.integers(0, len(slots) - 1))]
         kind = draw(st.sampled_from(["replace", "replace", "add", "cycle", "delete"]))
         if kind == "replace":
