@@ -129,7 +129,7 @@ class Engine:
         self._cache = _expression_cache(cache_size)
         self._compilers: dict[bool, Any] = {}
         self._analyzer = None
-        self.hits = self.misses = 0
+        self.misses = 0
 
     # ---- compiling -----------------------------------------------------------------
 
@@ -165,8 +165,7 @@ class Engine:
             touched.append(key)  # the LRU order learns of the hit later (see _expression_cache)
             if len(touched) > cache.replay_at:
                 cache.replay()
-            self.hits += 1
-            return found
+            return found  # counted as a hit when replayed
         self.misses += 1
         compiled = self._compile(expression, strict, context, names)
         cache.put(key, compiled)
@@ -257,7 +256,7 @@ class Engine:
         """Drop every compiled expression; pooled syntax nodes go with the last expression
         holding them. The model stays: it is shared by every engine of its release."""
         self._cache.drop_all()
-        self.hits = self.misses = 0
+        self.misses = 0
 
     def stats(self) -> dict:
         """Cache, node-pool and model figures, for monitoring."""
@@ -270,7 +269,7 @@ class Engine:
             "cache": {
                 "size": len(cached),
                 "max_size": cache.maxsize,
-                "hits": self.hits,
+                "hits": cache.hits,
                 "misses": self.misses,
                 "evictions": cache.evictions,
                 # fitted on the R4 search expressions in a warm engine: about 50 bytes
@@ -307,7 +306,11 @@ def _expression_cache_class() -> type:
             self.touched: list = []  # keys hit since the last replay, oldest first
             self.replay_at = 4 * maxsize + 64  # bounds touched
             self.lock = threading.Lock()
-            self.evictions = 0
+            self.evictions = self.replayed = 0
+
+        @property
+        def hits(self) -> int:
+            return self.replayed + len(self.touched)
 
         def replay(self) -> None:
             with self.lock:
@@ -327,10 +330,11 @@ def _expression_cache_class() -> type:
             with self.lock:
                 self.clear()  # Cache.clear pops item by item (counted): start again at 0
                 self.touched = []
-                self.evictions = 0
+                self.evictions = self.replayed = 0
 
         def _replay(self) -> None:
             touched, self.touched = self.touched, []
+            self.replayed += len(touched)
             latest_first = dict.fromkeys(reversed(touched))  # each key once, at its last hit
             for key in reversed(latest_first):
                 if key in self:
