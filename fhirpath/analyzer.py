@@ -322,18 +322,6 @@ def _leading_type_name(node: ast.Node) -> str | None:
     return None
 
 
-def _dotted(node: ast.Node) -> str | None:
-    """A type specifier written as an argument (``FHIR.Patient``), else None."""
-    parts = []
-    while isinstance(node, ast.Member):
-        parts.append(node.name)
-        node = node.target
-    if not isinstance(node, ast.Identifier):
-        return None
-    parts.append(node.name)
-    return ".".join(reversed(parts))
-
-
 @lru_cache(maxsize=256)
 def _names(text: str) -> frozenset[str]:
     """``'Integer | Long|Decimal'`` -> {'Integer', 'Long', 'Decimal'} (table type strings)."""
@@ -777,7 +765,7 @@ class _Walk:
             param = params[min(index, len(params) - 1)]
             kind = param.kind
             if kind is ParamKind.TYPE:
-                name = _dotted(arg)
+                name = ast.dotted_name(arg)
                 if name is None:
                     self.report("expected-type", "error", f"{spec.name}() expects a type name", arg, arg_at)
                 else:

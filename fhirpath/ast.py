@@ -433,6 +433,19 @@ def node_at(root: Node, offset: int, base: int = 0) -> tuple[Node, int] | None:
     return best
 
 
+def dotted_name(node: Node) -> str | None:
+    """``A.B.C`` when the tree is a plain chain of names (a type name written as an
+    expression: ``FHIR.Patient``), else None."""
+    parts = []
+    while isinstance(node, Member):
+        parts.append(node.name)
+        node = node.target
+    if not isinstance(node, Identifier):
+        return None
+    parts.append(node.name)
+    return ".".join(reversed(parts))
+
+
 def depth(node: Node) -> int:
     """Nesting depth of the tree (a single node is 1)."""
     deepest = 0

@@ -433,7 +433,7 @@ class Compiler:
         if isinstance(arg, ast.SortKey):
             raise self._error("'asc' and 'desc' are only allowed in sort()", "unexpected-sort-key", arg, base)
         if kind is ParamKind.TYPE:
-            name = _dotted(arg)
+            name = ast.dotted_name(arg)
             if name is None:
                 raise self._error(f"{spec.name}() expects a type name", "expected-type", arg, base)
             return kind, self._type(name, arg, base)
@@ -466,17 +466,6 @@ class Compiler:
 #: node class -> compiling method (a table: getattr with a built name would leave the
 #: name strings in CPython's method cache, ~450 bytes per compiled expression)
 _DISPATCH = {cls: getattr(Compiler, "_" + cls.__name__) for cls in ast.NODE_CLASSES}
-
-
-def _dotted(node: ast.Node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Member):
-        parts.append(node.name)
-        node = node.target
-    if not isinstance(node, ast.Identifier):
-        return None
-    parts.append(node.name)
-    return ".".join(reversed(parts))
 
 
 def _arity_message(spec: FunctionSpec, count: int) -> str:

@@ -445,7 +445,7 @@ class _Builder:
 
     def instance(self, children):
         (target, base, _, _), _, selectors, rbrace = children
-        type_name = _dotted_name(target)
+        type_name = ast.dotted_name(target)
         if type_name is None:
             raise FHIRPathSyntaxError(
                 "expected a type name before '{'", code="unexpected-token",
@@ -567,18 +567,6 @@ def _call(target, name: str, arguments, base: int, name_start: int, end_pos: int
     start, end = name_start - base, end_pos - base
     node = _pooled(ast.Call(target_node, name, args, args_at, start, end), nesting + 1)
     return node, base, end_pos, nesting + 1
-
-
-def _dotted_name(node: ast.Node) -> str | None:
-    """``A.B.C`` when the tree is a plain chain of names, else None."""
-    parts = []
-    while isinstance(node, ast.Member):
-        parts.append(node.name)
-        node = node.target
-    if not isinstance(node, ast.Identifier):
-        return None
-    parts.append(node.name)
-    return ".".join(reversed(parts))
 
 
 # ---- error translation ----------------------------------------------------------------
