@@ -163,9 +163,7 @@ def create_server() -> FHIRPathServer:
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "%"]))
     def completion(ls: FHIRPathServer, params: types.CompletionParams) -> types.CompletionList | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        positions = _Positions(document.source, document.position_codec)
-        found = features.completion(positions.text, positions.offset(params.position), ls.defaults)
+        found, positions, _ = _at_cursor(ls, params, features.completion)
         if found is None:
             return None
         replaced = positions.range(found.start, found.end)
@@ -184,9 +182,7 @@ def create_server() -> FHIRPathServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: FHIRPathServer, params: types.HoverParams) -> types.Hover | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        positions = _Positions(document.source, document.position_codec)
-        found = features.hover(positions.text, positions.offset(params.position), ls.defaults)
+        found, positions, _ = _at_cursor(ls, params, features.hover)
         if found is None:
             return None
         return types.Hover(contents=_markdown(found.markdown), range=positions.range(found.start, found.end))
@@ -195,9 +191,7 @@ def create_server() -> FHIRPathServer:
         types.TEXT_DOCUMENT_SIGNATURE_HELP, types.SignatureHelpOptions(trigger_characters=["(", ","])
     )
     def signature_help(ls: FHIRPathServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        positions = _Positions(document.source, document.position_codec)
-        found = features.signature_help(positions.text, positions.offset(params.position), ls.defaults)
+        found, positions, document = _at_cursor(ls, params, features.signature_help)
         if found is None:
             return None
         units = document.position_codec.client_num_units
@@ -213,6 +207,14 @@ def create_server() -> FHIRPathServer:
         return types.SignatureHelp(signatures=[signature], active_signature=0, active_parameter=found.active)
 
     return server
+
+
+def _at_cursor(ls: FHIRPathServer, params, feature):
+    """``feature(text, offset, defaults)`` at the request's position, with the
+    document's positions (to convert the answer back) and the document."""
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    positions = _Positions(document.source, document.position_codec)
+    return feature(positions.text, positions.offset(params.position), ls.defaults), positions, document
 
 
 def _markdown(text: str) -> types.MarkupContent:
