@@ -70,7 +70,11 @@ class Expression:
         """
         engine = self._engine
         if type(resource) is dict:  # the usual case, without the general root()
-            root = ((resource, resource_type(resource, engine._model), None, None, None),)
+            name = resource.get("resourceType")
+            t = engine._root_types.get(name) if type(name) is str else None
+            if t is None:
+                t = engine.root_type(resource)
+            root = ((resource, t, None, None, None),)
         else:
             root = engine.root(resource)
         ctx = engine._context(_variables(variables, engine._model) if variables else {}, root)
@@ -85,7 +89,10 @@ class Expression:
             ACTIVE.ctx = previous
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
-        return [item[0] if type(item) is tuple else item for item in result]
+        out = []
+        for item in result:  # a loop: a comprehension costs a function call here
+            out.append(item[0] if type(item) is tuple else item)
+        return out
 
     __call__ = evaluate
 
@@ -126,6 +133,8 @@ class Engine:
         self.limits = limits
         self.typed_choices = typed_choices
         self._context = EvalContext.configured(self._model, clock, limits)
+        # resourceType -> its type, for the types the model knows (bounded by the model)
+        self._root_types: dict[str, Any] = {}
         self._cache = _expression_cache(cache_size)
         self._compilers: dict[bool, Any] = {}
         self._analyzer = None
@@ -237,6 +246,14 @@ class Engine:
         """Compile (cached) and evaluate; the names of ``variables`` are declared."""
         compiled = self.compile(expression, strict=strict, variables=variables or ())
         return compiled.evaluate(resource, variables, typed=typed)
+
+    def root_type(self, resource: dict):
+        """The type of a resource as the root of an evaluation (remembered per resourceType)."""
+        t = resource_type(resource, self._model)
+        name = resource.get("resourceType")
+        if t is not None and type(name) is str:
+            self._root_types[name] = t
+        return t
 
     def root(self, resource) -> tuple:
         """The collection a resource stands for as the root of an evaluation."""

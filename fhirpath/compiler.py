@@ -192,12 +192,9 @@ class Compiler:
 
     def _Variable(self, node: ast.Variable, base: int):
         name = node.name
-        if name == "resource":
-            return lambda ctx, this: ctx.resource
-        if name == "rootResource":
-            return lambda ctx, this: ctx.root_resource
-        if name == "context":
-            return lambda ctx, this: ctx.context
+        if name in ("resource", "rootResource", "context"):
+            # the same collection: an evaluation has one root, never a contained resource
+            return lambda ctx, this: ctx.root
         constant = CONSTANT_VARIABLES.get(name)
         if constant is None:
             if name.startswith("vs-"):

@@ -114,7 +114,7 @@ def _origin(ctx, item):
             return (reference, item) if type(reference) is str else (None, None)
         return (value, item) if type(value) is str else (None, None)
     if type(item) is str:
-        anchor = ctx.resource[0] if ctx.resource and type(ctx.resource[0]) is tuple else None
+        anchor = ctx.root[0] if ctx.root and type(ctx.root[0]) is tuple else None
         return item, anchor
     return None, None
 
@@ -181,7 +181,7 @@ def _bundle_of(ctx, origin):
         if _is_bundle(node):
             return node, below
         below = node
-    root = ctx.root_resource[0] if ctx.root_resource else None
+    root = ctx.root[0] if ctx.root else None
     return (root, None) if _is_bundle(root) else (None, None)
 
 
@@ -246,7 +246,7 @@ def find_canonical(ctx, origin, canonical: str, resource_type: str | None = None
     bundle, _ = _bundle_of(ctx, origin) if origin is not None else (None, None)
     if bundle is not None:
         candidates += navigate(ctx.model, "resource", navigate(ctx.model, "entry", (bundle,)))
-    candidates += [node for node in ctx.root_resource if type(node) is tuple]
+    candidates += [node for node in ctx.root if type(node) is tuple]
     for node in candidates:
         value = node[0]
         if type(value) is not dict or value.get("url") != url:

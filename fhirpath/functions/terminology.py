@@ -54,7 +54,7 @@ def _anchor(ctx, item):
     """Where to look for definitions from: the item's node, else %resource."""
     if type(item) is tuple:
         return item
-    return ctx.resource[0] if ctx.resource and type(ctx.resource[0]) is tuple else None
+    return ctx.root[0] if ctx.root and type(ctx.root[0]) is tuple else None
 
 
 class _Lookup:

@@ -48,7 +48,7 @@ def pathname(ctx, focus: tuple, short) -> tuple:
     by instance selectors or passed in as variables) have no path and are left
     out. Every step gets an indexer, ``[0]`` for a single value, unless `short`
     is true: then only steps into a JSON list have one."""
-    roots = {id(item[0]) for item in ctx.root_resource if type(item) is tuple}
+    roots = {id(item[0]) for item in ctx.root if type(item) is tuple}
     out = []
     for item in focus:
         if type(item) is tuple:

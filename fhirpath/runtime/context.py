@@ -100,39 +100,40 @@ DEFAULT_LIMITS = Limits()
 class EvalContext:
     """The state of one evaluation. What is the same for every evaluation of an engine
     (model, clock, limits, trace) lives on a subclass made once per engine by
-    `configured`, as class attributes: an evaluation then sets only its own state
-    (creating one costs half as much as setting every field)."""
+    `configured`, as class attributes; so do the defaults of the registers only some
+    evaluations set ($index, $total, the clock read, the steps accounted so far), which
+    then go to the instance's dict. Creating one sets three fields: half the cost of
+    setting every one."""
 
-    __slots__ = ("variables", "resource", "root_resource", "context", "index", "total",
-                 "_now", "ticks", "_grant", "_spent", "_deadline")
+    __slots__ = ("variables", "root", "_deadline", "__dict__")
 
     model = None  # a fhirpath.model.Model, or None for plain JSON
     clock: Callable[[], datetime] = staticmethod(system_clock)
     trace: Callable[[str, tuple], None] | None = None
     limits: Limits = DEFAULT_LIMITS
-    _first_grant = min(CHECK_EVERY, DEFAULT_LIMITS.max_steps)
+    #: $index while a scoped function runs, $total inside aggregate(), the clock once read
+    index = total = _now = None
+    #: steps left before the next checkpoint, out of those granted at the last one
+    #: (`_grant`); the steps spent before it
+    ticks = _grant = min(CHECK_EVERY, DEFAULT_LIMITS.max_steps)
+    _spent = 0
+    _timeout = DEFAULT_LIMITS.timeout
 
     @classmethod
     def configured(cls, model, clock: Callable[[], datetime] = system_clock, limits: Limits = DEFAULT_LIMITS,
                    trace: Callable[[str, tuple], None] | None = None) -> type[EvalContext]:
         """The EvalContext class of one engine's settings."""
+        grant = min(CHECK_EVERY, limits.max_steps)
         return type("EvalContext", (cls,), {
             "__slots__": (), "model": model, "clock": staticmethod(clock), "limits": limits,
             "trace": None if trace is None else staticmethod(trace),
-            "_first_grant": min(CHECK_EVERY, limits.max_steps),
+            "ticks": grant, "_grant": grant, "_timeout": limits.timeout,
         })
 
     def __init__(self, variables: dict[str, tuple], root: tuple) -> None:
         self.variables = variables  # name (without %) -> collection
-        # %resource, %rootResource and %context: the evaluation's root unless set otherwise
-        self.resource = self.root_resource = self.context = root
-        # $index while a scoped function runs, $total inside aggregate(), the clock once read
-        self.index = self.total = self._now = None
-        # steps left before the next checkpoint, out of `_grant`; `_spent` counts the
-        # steps before the last checkpoint
-        self.ticks = self._grant = self._first_grant
-        self._spent = 0
-        timeout = self.limits.timeout
+        self.root = root  # %resource, %rootResource and %context
+        timeout = self._timeout
         self._deadline = None if timeout is None else monotonic() + timeout
 
     def now(self) -> datetime:

@@ -100,122 +100,166 @@ def sidecar(node) -> dict | None:
 #: the only members a primitive has (kept in its ``_x`` sidecar)
 _SIDECAR_MEMBERS = frozenset({"id", "extension"})
 
-#: how a navigation step reads a child
+#: how children() reads a key (see _key_plan)
 _COMPLEX, _PRIMITIVE, _RESOURCE = range(3)
 
 
 class Navigator:
     """Member access ``.name`` on a collection: ``navigator.walk(items) -> tuple``.
 
+    Per parent type it makes one step function that reads the child from a JSON object
+    (a closure over the JSON key, child type and reader: no plan to interpret per node).
+
     With ``typed_choices`` (lenient mode) a choice element may also be named with its
     type, as in its JSON key: ``Observation.valueQuantity`` is the node
     ``Observation.value`` gives for that key, and empty when the value has another type.
     The spec allows only the base name (``value``); some engines accept both."""
 
-    __slots__ = ("name", "model", "typed_choices", "_plans")
+    __slots__ = ("name", "model", "typed_choices", "_steps", "_sidecar_member")
 
     def __init__(self, name: str, model, *, typed_choices: bool = False) -> None:
         self.name = name
         self.model = model
         self.typed_choices = typed_choices
-        # parent TypeInfo -> ((json key, "_" + key, child type, how, reader), ...)
-        self._plans: dict = {}
+        self._sidecar_member = name in _SIDECAR_MEMBERS
+        # parent TypeInfo (None: untyped JSON) -> step(value: dict, parent node, out: list)
+        self._steps: dict = {None: _untyped_step(name)}
 
-    def _plan(self, t) -> tuple:
+    def _step(self, t):
         element = t.element(self.name)
         choices = () if element is None else element.choices
         if element is None and self.typed_choices:
             resolved = t.child_by_key(self.name)
             if resolved is not None and resolved[0].is_choice:
                 choices = ((self.name, resolved[1]),)
-        steps = []
-        for key, child in choices:
-            if child.kind == "primitive":
-                system = child.system
-                reader = None if system is None else _READERS.get(system.name)
-                steps.append((key, "_" + key, child, _PRIMITIVE, reader))
-            else:
-                how = _RESOURCE if _is_abstract_resource(child) else _COMPLEX
-                steps.append((key, "_" + key, child, how, None))
-        plan = self._plans[t] = tuple(steps)
-        return plan
+        steps = {key: _child_step(key, child, self.model) for key, child in choices}
+        if not steps:
+            step = _no_child
+        elif len(steps) == 1:
+            step = next(iter(steps.values()))
+        else:
+            step = _choice_step(steps)
+        self._steps[t] = step
+        return step
 
     def walk(self, items: tuple) -> tuple:
         """The items' children named ``name`` (call the bound method: calling an
         instance costs three times as much)."""
         out: list = []
-        append = out.append
-        plans = self._plans
-        sidecar_member = self.name in _SIDECAR_MEMBERS
+        steps = self._steps
         for item in items:
             if type(item) is not tuple:
                 continue  # System values have no members
             value = item[0]
-            t = item[1]
-            if type(value) is not dict:
+            if type(value) is dict:
+                step = steps.get(item[1])
+                if step is None:
+                    step = self._step(item[1])
+                step(value, item, out)
+            elif self._sidecar_member and item[1] is not None:
                 # a primitive's members (id, extension) live in its sidecar
-                if t is not None and sidecar_member:
-                    holder = sidecar(item)
-                    if holder is not None:
-                        self._walk(holder, item, plans.get(t) or self._plan(t), append)
-                continue
-            if t is None:
-                self._untyped(value, item, append)
-                continue
-            plan = plans.get(t)
-            if plan is None:
-                plan = self._plan(t)
-            for key, extra_key, child, how, reader in plan:
-                found = value.get(key)
-                if how is _PRIMITIVE:
-                    extra = value.get(extra_key)
-                    if extra is None and type(found) is list:
-                        # the common case: plain values, no extensions (a plain loop
-                        # beats a comprehension for the one or two values lists hold)
-                        index = 0
-                        for element in found:
-                            if element is not None:
-                                append((element if reader is None else reader(element), child, item, key, index))
-                            index += 1
-                    elif found is not None or extra is not None:
-                        _primitives(found, extra, child, reader, item, key, append)
-                elif found is not None:
-                    if how is _RESOURCE:
-                        _resources(found, child, item, key, append, self.model)
-                    elif type(found) is list:
-                        index = 0
-                        for element in found:
-                            if element is not None:
-                                append((element, child, item, key, index))
-                            index += 1
-                    else:
-                        append((found, child, item, key, None))
+                holder = sidecar(item)
+                if holder is not None:
+                    (steps.get(item[1]) or self._step(item[1]))(holder, item, out)
         return tuple(out)
 
     __call__ = walk
 
-    def _walk(self, holder: dict, item, plan: tuple, append) -> None:
-        for key, extra_key, child, how, reader in plan:
-            found = holder.get(key)
-            if found is None:
-                continue
-            if how is _PRIMITIVE:
-                _primitives(found, holder.get(extra_key), child, reader, item, key, append)
-            else:
-                _complex(found, child, item, key, append)
 
-    def _untyped(self, value: dict, item, append) -> None:
-        """Without a model: the JSON key, else a choice key such as valueQuantity."""
-        key = self.name
+def _no_child(value, item, out) -> None:
+    """The step for a name that is no element of the parent's type."""
+
+
+def _child_step(key: str, child, model):
+    """The step reading one JSON key (and its ``_key`` sidecar for a primitive)."""
+    if child.kind == "primitive":
+        system = child.system
+        return _primitive_step(key, child, None if system is None else _READERS.get(system.name))
+    if _is_abstract_resource(child):
+        def resource_step(value, item, out):
+            found = value.get(key)
+            if found is not None:
+                _resources(found, child, item, key, out.append, model)
+
+        return resource_step
+
+    def complex_step(value, item, out):
         found = value.get(key)
         if found is None:
-            prefix = key
+            return
+        if type(found) is list:
+            index = 0
+            for element in found:
+                if element is not None:
+                    out.append((element, child, item, key, index))
+                index += 1
+        else:
+            out.append((found, child, item, key, None))
+
+    return complex_step
+
+
+def _primitive_step(key: str, child, reader):
+    extra_key = "_" + key
+
+    def primitive_step(value, item, out):
+        found = value.get(key)
+        extra = value.get(extra_key)
+        if extra is not None:
+            _primitives(found, extra, child, reader, item, key, out.append)
+        elif type(found) is list:
+            # the common case: plain values, no extensions (a plain loop beats a
+            # comprehension for the one or two values lists hold)
+            index = 0
+            for element in found:
+                if element is not None:
+                    out.append((element if reader is None else reader(element), child, item, key, index))
+                index += 1
+        elif found is not None:
+            out.append((found if reader is None else reader(found), child, item, key, None))
+
+    return primitive_step
+
+
+def _choice_step(steps: dict):
+    """A choice element (``value[x]``): the object's own keys are looked up among the
+    choice's keys (an Extension has two or three keys, its value fifty choices)."""
+    by_key = dict(steps)
+    for key, step in steps.items():
+        by_key["_" + key] = _sidecar_only(key, step)
+
+    def choice_step(value, item, out):
+        for key in value:
+            step = by_key.get(key)
+            if step is not None:
+                step(value, item, out)
+
+    return choice_step
+
+
+def _sidecar_only(key: str, step):
+    """A choice's ``_valueX`` sidecar: read with its value, alone only without one."""
+    def sidecar_step(value, item, out):
+        if key not in value:
+            step(value, item, out)
+
+    return sidecar_step
+
+
+def _untyped_step(name: str):
+    """Without a model: the JSON key, else a choice key such as valueQuantity."""
+    def untyped_step(value, item, out):
+        key = name
+        found = value.get(key)
+        if found is None:
             for candidate in value:
-                if (type(candidate) is str and len(candidate) > len(prefix) and candidate.startswith(prefix)
-                        and candidate[len(prefix)].isupper()):
+                if (type(candidate) is str and len(candidate) > len(name) and candidate.startswith(name)
+                        and candidate[len(name)].isupper()):
                     key, found = candidate, value[candidate]
                     break
-        _untyped(found, value.get("_" + key), item, key, append)
+        _untyped(found, value.get("_" + key), item, key, out.append)
+
+    return untyped_step
 
 
 def _untyped(found, extra, parent, key, append) -> None:
@@ -228,15 +272,6 @@ def _untyped(found, extra, parent, key, append) -> None:
         append((_decimal(found) if type(found) in _INEXACT else found, None, parent, key, None))
     elif extra is not None:
         append((None, None, parent, key, None))
-
-
-def _complex(found, child, parent, key, append) -> None:
-    if type(found) is list:
-        for index, element in enumerate(found):
-            if element is not None:
-                append((element, child, parent, key, index))
-    else:
-        append((found, child, parent, key, None))
 
 
 def _resources(found, declared, parent, key, append, model) -> None:
