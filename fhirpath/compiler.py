@@ -22,7 +22,7 @@ from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.compare import unique
-from fhirpath.runtime.element import Navigator
+from fhirpath.runtime.element import Navigator, walk_path
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -54,7 +54,7 @@ class Compiler:
         self.strict = strict
         self.typed_choices = typed_choices  # lenient mode: Observation.valueQuantity navigates
         self._navigators: dict[str, Navigator] = {}
-        self._root_matches: dict = {}
+        self._root_selects: dict = {}
         # Where compilation is: the caller's declared variables, the names
         # defineVariable() has made visible, and whether one computed at run time has
         # (then any %name may exist). Each compile() works on its own copy.
@@ -97,10 +97,10 @@ class Compiler:
         start, end = ast.span(node, base)
         return FHIRPathSemanticError(message, code=code, start=start, end=end)
 
-    def _navigator(self, name: str):
+    def _navigator(self, name: str) -> Navigator:
         found = self._navigators.get(name)
         if found is None:
-            found = self._navigators[name] = Navigator(name, self.model, typed_choices=self.typed_choices).walk
+            found = self._navigators[name] = Navigator(name, self.model, typed_choices=self.typed_choices)
         return found
 
     def _type(self, name: str, node: ast.Node, base: int):
@@ -161,24 +161,35 @@ class Compiler:
         return wanted
 
     def _Identifier(self, node: ast.Identifier, base: int):
-        navigate = self._navigator(node.name)
-        wanted = self._root_type(node.name)
-        if wanted is None:
-            return lambda ctx, this: navigate(this)
+        select = self._typed_root(node.name)
+        if select is None:
+            steps = (self._navigator(node.name),)
+            return lambda ctx, this: walk_path(steps, this)
+        return lambda ctx, this: select(this)
 
+    def _typed_root(self, name: str):
+        """``select(this)`` for a name at the start of a path that names a type (spec §3:
+        ``Patient.name`` on a Patient), else None. One per type name, shared by every
+        expression of this compiler (bounded by the model)."""
+        select = self._root_selects.get(name)
+        if select is None:
+            wanted = self._root_type(name)
+            if wanted is None:
+                return None
+            select = self._root_selects[name] = self._select_root(name, wanted)
+        return select
+
+    def _select_root(self, name: str, wanted):
+        steps = (self._navigator(name),)
         matches = type_ops.matches
-        # item type -> does it match (a type test per evaluation adds up); one dict per
-        # wanted type, shared by every expression of this compiler (bounded by the model)
-        known = self._root_matches.get(wanted)
-        if known is None:
-            known = self._root_matches[wanted] = {}
+        known: dict = {}  # item type -> does it match (a type test per evaluation adds up)
 
-        def path_root(ctx, this):
+        def select(this):
             if len(this) == 1:  # the usual root: one resource
                 item = this[0]
                 t = item[1] if type(item) is tuple else None
                 if t is None:
-                    return this if matches(item, wanted, exact_primitives=False) else navigate(this)
+                    return this if matches(item, wanted, exact_primitives=False) else walk_path(steps, this)
                 found = known.get(t)
                 if found is None:
                     found = known[t] = matches(item, wanted, exact_primitives=False)
@@ -186,9 +197,9 @@ class Compiler:
                 # so navigating by the name would only look in vain.
                 return this if found else EMPTY
             selected = tuple(item for item in this if matches(item, wanted, exact_primitives=False))
-            return selected if selected else navigate(this)
+            return selected if selected else walk_path(steps, this)
 
-        return path_root
+        return select
 
     def _Variable(self, node: ast.Variable, base: int):
         name = node.name
@@ -238,26 +249,15 @@ class Compiler:
         while isinstance(node, ast.Member):  # the target of a member starts where it does
             names.append(node.name)
             node = node.target
-        navigators = [self._navigator(name) for name in reversed(names)]
-        if isinstance(node, ast.Identifier) and self._root_type(node.name) is None:
-            navigators.insert(0, self._navigator(node.name))  # a plain name: one step more
-            root = None
-        else:
-            root = self._compile(node, base)
-        steps = tuple(navigators)
-        if root is None and len(steps) == 2:
-            first, second = steps
-            return lambda ctx, this: second(first(this))
-
-        def path(ctx, this):
-            items = this if root is None else root(ctx, this)
-            for step in steps:
-                if not items:
-                    return EMPTY
-                items = step(items)
-            return items
-
-        return path
+        steps = tuple(self._navigator(name) for name in reversed(names))
+        if isinstance(node, ast.Identifier):
+            select = self._typed_root(node.name)
+            if select is None:  # a plain name: one step more
+                steps = (self._navigator(node.name), *steps)
+                return lambda ctx, this: walk_path(steps, this)
+            return lambda ctx, this: walk_path(steps, select(this))
+        root = self._compile(node, base)
+        return lambda ctx, this: walk_path(steps, root(ctx, this))
 
     def _Index(self, node: ast.Index, base: int):
         target = self._compile(node.target, base)

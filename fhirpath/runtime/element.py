@@ -145,8 +145,20 @@ class Navigator:
     def walk(self, items: tuple) -> tuple:
         """The items' children named ``name`` (call the bound method: calling an
         instance costs three times as much)."""
+        return walk_path((self,), items)
+
+    __call__ = walk
+
+
+def walk_path(navigators: tuple, items) -> tuple:
+    """``items.a.b.c`` for the navigators of ``a``, ``b`` and ``c``: one loop per step,
+    the steps' intermediate collections kept as lists (a path is the hot loop of most
+    expressions: a call and a tuple per step would cost a third of it)."""
+    for navigator in navigators:
+        if not items:
+            return ()
         out: list = []
-        steps = self._steps
+        steps = navigator._steps
         for item in items:
             if type(item) is not tuple:
                 continue  # System values have no members
@@ -154,16 +166,15 @@ class Navigator:
             if type(value) is dict:
                 step = steps.get(item[1])
                 if step is None:
-                    step = self._step(item[1])
+                    step = navigator._step(item[1])
                 step(value, item, out)
-            elif self._sidecar_member and item[1] is not None:
+            elif navigator._sidecar_member and item[1] is not None:
                 # a primitive's members (id, extension) live in its sidecar
                 holder = sidecar(item)
                 if holder is not None:
-                    (steps.get(item[1]) or self._step(item[1]))(holder, item, out)
-        return tuple(out)
-
-    __call__ = walk
+                    (steps.get(item[1]) or navigator._step(item[1]))(holder, item, out)
+        items = out
+    return tuple(items)
 
 
 def _no_child(value, item, out) -> None:
