@@ -27,7 +27,8 @@ import json
 import sys
 import time
 
-from benches.lsp_client import Client, baseline_rss_kib, environment, rss_kib
+from benches.installed import environment
+from benches.lsp_client import Client, baseline_rss_kib, rss_kib
 
 GROWTH_BUDGET_KIB = 1024
 TOTAL_BUDGET_KIB = 10 * 1024

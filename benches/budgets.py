@@ -70,11 +70,15 @@ COMPONENTS = tuple(dict.fromkeys(figure.component for figure in FIGURES))
 
 
 def measure_all(shared: Path, components=COMPONENTS) -> dict[str, dict]:
-    """Run each component in its own interpreter, all at once; component -> its output."""
+    """Run each component in its own interpreter, all at once, with the package's bytecode
+    compiled as an installed package has it; component -> its output."""
+    from benches.installed import environment
+
+    env = environment()
     running = {
         component: subprocess.Popen(
             [sys.executable, "-m", "benches.memory_probe", component, str(shared)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )
         for component in components
     }

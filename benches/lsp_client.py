@@ -1,8 +1,8 @@
 """A bare LSP client over the server's stdin/stdout, for the language-server benchmarks.
 
 Plain JSON and blocking pipes, so that the time and memory measured are the server's,
-not a client library's. Also: the environment both the server and its baseline run in,
-and their resident set sizes.
+not a client library's. Also: the resident set sizes of the server and its baseline, which
+run in `benches.installed.environment()`.
 """
 
 from __future__ import annotations
@@ -11,26 +11,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
-import fhirpath
 
 SERVER = [sys.executable, "-m", "fhirpath.lsp"]
 #: the process the server's memory is compared with: Python with pygls imported, idle
 BASELINE = [sys.executable, "-c", "import sys, pygls.lsp.server; sys.stdout.write('ready\\n'); sys.stdout.flush(); sys.stdin.read()"]
-
-
-def environment() -> dict[str, str]:
-    """The environment for the server and the baseline: bytecode cached (in a temporary
-    folder), as in an installed package. Without it (PYTHONDONTWRITEBYTECODE, as on some
-    CI machines), every start compiles fhirpath from source, and the compiler's transient
-    allocations stay in the resident set."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "fhirpath-bench-pycache"))
-    package = os.path.dirname(os.path.abspath(fhirpath.__file__))
-    subprocess.run([sys.executable, "-m", "compileall", "-q", package], env=env, check=True)  # bytecode, once
-    return env
 
 
 def rss_kib(pid: int) -> int:

@@ -2,8 +2,9 @@
 
 `load_model("r4")` reads the committed table `data/r4.txt` (written by
 `python -m fhirpath.model.generate`, whose docstring describes the format) once per
-process. It creates every TypeInfo up front, cheaply, and keeps each type's element text
-until the type's elements are first asked for.
+process. It creates every TypeInfo up front, cheaply; a type's element text stays in the
+file (the model keeps the file open and where the text is) until the type's elements are
+first asked for: most types never are, and their text is half of the model's memory.
 
 Type names resolve as the spec says: the FHIR model first, then System
 (`String` is System.String, `string` is FHIR.string). Every type is a subtype of
@@ -49,10 +50,13 @@ _CORE = "http://hl7.org/fhir/StructureDefinition/"
 class Model:
     """The FHIR types of one release. Build it with `load_model`, which shares one per release."""
 
-    __slots__ = ("release", "fhir_version", "_types", "_profiles", "_lock", "_targets", "_pairs")
+    __slots__ = ("release", "fhir_version", "_types", "_profiles", "_lock", "_targets", "_pairs", "_fd")
 
-    def __init__(self, release: str, text: str) -> None:
-        header, *lines = text.splitlines()
+    def __init__(self, release: str, text: str, fd: int | None = None) -> None:
+        """``text`` is the data file's content; with ``fd``, the file open for reading,
+        element texts are read back from it when needed instead of kept."""
+        header, *lines = text.split("\n")
+        header = header.rstrip("\r")
         expected, _, version = header.rpartition(" ")
         if expected != f"{_FORMAT} {release}":
             raise ValueError(f"model data for {release}: unexpected header {header!r}")
@@ -64,13 +68,21 @@ class Model:
         self._pairs: dict[str, tuple[str, TypeInfo]] = {}
         self._profiles: dict[str, str] = {}
         self._types: dict[str, TypeInfo] = {}
+        self._fd = fd
         links = []
+        offset = len(header) + 1
         for line in lines:
+            start, offset = offset, offset + len(line) + 1
+            line = line.rstrip("\r")
+            if not line:
+                continue
             if line.startswith("P "):
                 _, base, key = line.split(" ", 2)
                 self._profiles[key] = sys.intern(base)
                 continue
             _, name, kind, abstract, base, system, interfaces, raw = line.split(" ")
+            if fd is not None and 1 < len(raw) < 0x10000:  # where the text is: offset, length
+                raw = (start + len(line) - len(raw)) << 16 | len(raw)
             t = TypeInfo(
                 name,
                 "FHIR",
@@ -143,6 +155,8 @@ class Model:
             if base is not None and base._elements is None:
                 self._materialise(base)
             raw = t._raw
+            if type(raw) is int:
+                raw = self._read(raw)
             if raw == "=":
                 t._choice_elements = base._choice_elements
                 t._elements = base._elements
@@ -157,6 +171,19 @@ class Model:
                 t._choice_elements = tuple(e for e in elements.values() if e.type is None)
                 t._elements = elements
             t._raw = None
+
+    def _read(self, where: int) -> str:
+        """Element text from the data file. os.pread where there is one: it has no file
+        position, which processes forked from this one would share."""
+        offset, length = where >> 16, where & 0xFFFF
+        if hasattr(os, "pread"):
+            data = os.pread(self._fd, length, offset)
+        else:  # pragma: no cover  (Windows: no fork, the lock serialises readers)
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            data = os.read(self._fd, length)
+        if len(data) != length:
+            raise RuntimeError(f"the {self.release} model's data file changed on disk while in use")
+        return data.decode("utf-8")  # ASCII; the utf-8 codec needs no module loaded
 
     def _element(self, owner: TypeInfo, record: str) -> ElementInfo:
         name, low, high, codes, *targets = record.split(",")
@@ -198,9 +225,10 @@ def load_model(release: str = "r4") -> Model:
     with _models_lock:
         model = _models.get(release)
         if model is None:
-            with open(os.path.join(_DATA, f"{release}.txt"), encoding="ascii") as f:
-                text = f.read()
-            model = _models[release] = Model(release, text)
+            fd = os.open(os.path.join(_DATA, f"{release}.txt"), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            with os.fdopen(os.dup(fd), "rb") as f:
+                text = f.read().decode("utf-8")  # ASCII (see _read)
+            model = _models[release] = Model(release, text, fd)
     return model
 
 

@@ -18,7 +18,7 @@ class TypeInfo:
     __slots__ = (
         "name",
         "namespace",
-        "qualified",
+        "_qualified",
         "kind",
         "abstract",
         "base",
@@ -45,7 +45,7 @@ class TypeInfo:
     ) -> None:
         self.name = sys.intern(name)
         self.namespace = sys.intern(namespace)
-        self.qualified = sys.intern(f"{namespace}.{name}")
+        self._qualified: str | None = None  # made when first asked for: most types never are
         self.kind = kind
         self.abstract = abstract
         self.base = base
@@ -60,6 +60,14 @@ class TypeInfo:
 
     def __repr__(self) -> str:
         return f"<TypeInfo {self.qualified}>"
+
+    @property
+    def qualified(self) -> str:
+        """``FHIR.Patient``, ``System.String``."""
+        found = self._qualified
+        if found is None:
+            found = self._qualified = sys.intern(f"{self.namespace}.{self.name}")
+        return found
 
     @property
     def interfaces(self) -> tuple[TypeInfo, ...]:
@@ -85,15 +93,21 @@ class TypeInfo:
         Every type is a subtype of System.Any. Walks the base chain instead of building
         `ancestors`, so checks allocate nothing.
         """
-        qualified = other if other.__class__ is str else other.qualified
-        if qualified == ANY:
+        if other.__class__ is str:
+            namespace, _, name = other.partition(".")
+        else:
+            namespace, name = other.namespace, other.name
+        if name == "Any" and namespace == "System":
             return True
+        return self._descends_from(namespace, name)
+
+    def _descends_from(self, namespace: str, name: str) -> bool:
         t: TypeInfo | None = self
         while t is not None:
-            if t.qualified == qualified:
+            if t.name == name and t.namespace == namespace:
                 return True
             for interface in t._interfaces:
-                if interface.is_subtype_of(qualified):
+                if interface._descends_from(namespace, name):
                     return True
             t = t.base
         return False
