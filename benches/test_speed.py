@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from decimal import Decimal
 
 import pytest
@@ -138,7 +137,6 @@ def test_evaluate(benchmark, ratio_table, workload, engine):
 
 def test_simple_path_against_hand_written_python(benchmark, ratio_table):
     patients = resources_by_type()["Patient"]
-    expression = fhirpath.compile("Patient.name.given")
 
     def hand_written():
         for p in patients:

@@ -11,7 +11,6 @@ error; evaluation never looks a name up in a table.
 from __future__ import annotations
 
 from copy import copy
-from decimal import Decimal
 from functools import partial
 
 from fhirpath import ast

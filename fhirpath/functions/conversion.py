@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime import quantity, temporal
+from fhirpath.runtime import calendar, quantity
 from fhirpath.runtime.context import check_string
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
@@ -122,9 +122,9 @@ def to_date(value, fmt=None) -> Date | None:
     if isinstance(value, Date):
         return value
     if isinstance(value, DateTime):
-        return temporal.date_of(value)
+        return calendar.date_of(value)
     if isinstance(value, str):
-        return temporal.date_from_string(value, None if fmt is None else _text(fmt, "toDate()", "format"))
+        return calendar.date_from_string(value, None if fmt is None else _text(fmt, "toDate()", "format"))
     return None
 
 
@@ -137,10 +137,10 @@ def to_date_time(value, fmt=None) -> DateTime | None:
     if isinstance(value, DateTime):
         return value
     if isinstance(value, Date):
-        return temporal.to_datetime(value)
+        return calendar.to_datetime(value)
     if isinstance(value, str):
         fmt = None if fmt is None else _text(fmt, "toDateTime()", "format")
-        return temporal.datetime_from_string(value, fmt)
+        return calendar.datetime_from_string(value, fmt)
     return None
 
 
@@ -152,7 +152,7 @@ def to_time(value) -> Time | None:
     if isinstance(value, Time):
         return value
     if isinstance(value, str):
-        return temporal.time_from_string(value)
+        return calendar.time_from_string(value)
     return None
 
 

@@ -10,7 +10,7 @@ incompatible item with an error (§5.11: "an incompatible item ... signal an err
 from __future__ import annotations
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime import temporal
+from fhirpath.runtime import calendar
 from fhirpath.runtime.collection import EMPTY, singleton_value
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -21,44 +21,44 @@ _TEMPORALS = (Date, DateTime, Time)
 
 
 def year_of(value) -> int | None:
-    return temporal.component(value, "year") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "year") if type(value) in _TEMPORALS else None
 
 
 def month_of(value) -> int | None:
-    return temporal.component(value, "month") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "month") if type(value) in _TEMPORALS else None
 
 
 def day_of(value) -> int | None:
-    return temporal.component(value, "day") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "day") if type(value) in _TEMPORALS else None
 
 
 def hour_of(value) -> int | None:
-    return temporal.component(value, "hour") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "hour") if type(value) in _TEMPORALS else None
 
 
 def minute_of(value) -> int | None:
-    return temporal.component(value, "minute") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "minute") if type(value) in _TEMPORALS else None
 
 
 def second_of(value) -> int | None:
-    return temporal.component(value, "second") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "second") if type(value) in _TEMPORALS else None
 
 
 def millisecond_of(value) -> int | None:
-    return temporal.component(value, "millisecond") if type(value) in _TEMPORALS else None
+    return calendar.component(value, "millisecond") if type(value) in _TEMPORALS else None
 
 
 def timezone_offset_of(value):
     """Hours from UTC as a Decimal (-7.0, 8.75); empty without an offset."""
-    return temporal.component(value, "timezoneOffset") if type(value) is DateTime else None
+    return calendar.component(value, "timezoneOffset") if type(value) is DateTime else None
 
 
 def date_of(value) -> Date | None:
-    return temporal.date_of(value) if type(value) in _TEMPORALS else None
+    return calendar.date_of(value) if type(value) in _TEMPORALS else None
 
 
 def time_of(value) -> Time | None:
-    return temporal.time_of(value) if type(value) in _TEMPORALS else None
+    return calendar.time_of(value) if type(value) in _TEMPORALS else None
 
 
 # ---- 5.11 Date and time intervals ----
@@ -83,7 +83,7 @@ def duration(ctx, focus: tuple, other, precision: str) -> tuple:
     operands = _operands("duration", focus, other)
     if operands is None:
         return EMPTY
-    result = temporal.duration(*operands, precision)
+    result = calendar.duration(*operands, precision)
     return EMPTY if result is None else (result,)
 
 
@@ -92,5 +92,5 @@ def difference(ctx, focus: tuple, other, precision: str) -> tuple:
     operands = _operands("difference", focus, other)
     if operands is None:
         return EMPTY
-    result = temporal.difference(*operands, precision)
+    result = calendar.difference(*operands, precision)
     return EMPTY if result is None else (result,)

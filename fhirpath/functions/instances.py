@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError
 from fhirpath.functions.types import NamedType, UnknownType, item_type
-from fhirpath.runtime import quantity, temporal
+from fhirpath.runtime import calendar, quantity
 from fhirpath.runtime.collection import EMPTY
 from fhirpath.runtime.element import sidecar
 from fhirpath.runtime.quantity import Quantity
@@ -178,7 +178,7 @@ def _primitive(wanted, value):
         if wanted.system.name == "Decimal" and type(found) is int:
             found = Decimal(found)
         elif wanted.system.name == "DateTime" and type(found) is Date:
-            found = temporal.to_datetime(found)
+            found = calendar.to_datetime(found)
         return ((found, wanted, None, None, None),)
 
     return select

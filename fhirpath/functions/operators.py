@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, DecimalException
 from functools import wraps
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime import compare, quantity, temporal
+from fhirpath.runtime import compare, quantity
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value, to_boolean
 from fhirpath.runtime.context import check_string
 from fhirpath.runtime.quantity import Quantity, exact_context
@@ -262,7 +262,8 @@ def plus(left: tuple, right: tuple) -> tuple:
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
         return _quantity_result(quantity.add(_quantity(a), _quantity(b)))
     if ta in _TEMPORALS and tb is Quantity:
-        return (temporal.add(a, b.value, b.unit),)
+        from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+        return (calendar.add(a, b.value, b.unit),)
     if _opaque(left, right):
         return EMPTY
     raise _invalid("+", left, right)
@@ -283,7 +284,8 @@ def minus(left: tuple, right: tuple) -> tuple:
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
         return _quantity_result(quantity.sub(_quantity(a), _quantity(b)))
     if ta in _TEMPORALS and tb is Quantity:
-        return (temporal.sub(a, b.value, b.unit),)
+        from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+        return (calendar.sub(a, b.value, b.unit),)
     if _opaque(left, right):
         return EMPTY
     raise _invalid("-", left, right)

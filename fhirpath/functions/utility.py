@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.model import system_type
-from fhirpath.runtime import quantity, temporal
+from fhirpath.runtime import quantity
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -27,15 +27,18 @@ def trace(ctx, focus: tuple, name, projection) -> tuple:
 
 
 def now(ctx, focus: tuple) -> tuple:
-    return (temporal.now(ctx.now()),)
+    from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+    return (calendar.now(ctx.now()),)
 
 
 def today(ctx, focus: tuple) -> tuple:
-    return (temporal.today(ctx.now()),)
+    from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+    return (calendar.today(ctx.now()),)
 
 
 def time_of_day(ctx, focus: tuple) -> tuple:
-    return (temporal.time_of_day(ctx.now()),)
+    from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+    return (calendar.time_of_day(ctx.now()),)
 
 
 # ---- 5.10.2 pathname ----
@@ -127,7 +130,8 @@ def _boundary(value, precision, high: bool):
     if kind is Quantity:
         return quantity.high_boundary(value, precision) if high else quantity.low_boundary(value, precision)
     if kind in _TEMPORALS:
-        return temporal.high_boundary(value, precision) if high else temporal.low_boundary(value, precision)
+        from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+        return calendar.high_boundary(value, precision) if high else calendar.low_boundary(value, precision)
     raise FHIRPathEvaluationError(
         f"{function} expects a Decimal, Date, DateTime, Time or Quantity, not {_type_name(value)}",
         code="invalid-operand",
@@ -152,7 +156,8 @@ def precision(value) -> int:
     if kind is int:
         return 0
     if kind in _TEMPORALS:
-        return temporal.precision_digits(value)
+        from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
+        return calendar.precision_digits(value)
     raise FHIRPathEvaluationError(
         f"precision() expects a Decimal, Date, DateTime or Time, not {_type_name(value)}", code="invalid-operand"
     )

@@ -40,12 +40,13 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
-from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from fhirpath.errors import FHIRPathEvaluationError
 
 if TYPE_CHECKING:
+    from fractions import Fraction
     from types import ModuleType
 
     from fhirpath.runtime.ucum import Unit
@@ -80,33 +81,32 @@ __all__ = [
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 CALENDAR_SYSTEM = "http://hl7.org/fhirpath/CodeSystem/calendar-units"
 
-# Size of each calendar unit in seconds. Year and month take the sizes of their
-# UCUM counterparts 'a' and 'mo'; that only decides which unit is more granular
-# and converts to and from UCUM durations, never calendar arithmetic.
-_CALENDAR_SECONDS: dict[str, Fraction] = {
-    "year": Fraction(31557600),
-    "month": Fraction(2629800),
-    "week": Fraction(604800),
-    "day": Fraction(86400),
-    "hour": Fraction(3600),
-    "minute": Fraction(60),
-    "second": Fraction(1),
-    "millisecond": Fraction(1, 1000),
-}
-# FHIRPath's calendar conversion factors (spec §5.5.7 table), in days.
-_CALENDAR_DAYS: dict[str, Fraction] = {
-    "year": Fraction(365),
-    "month": Fraction(30),
-    "week": Fraction(7),
-    "day": Fraction(1),
-    "hour": Fraction(1, 24),
-    "minute": Fraction(1, 24 * 60),
-    "second": Fraction(1, 24 * 60 * 60),
-    "millisecond": Fraction(1, 24 * 60 * 60 * 1000),
-}
+#: FHIRPath's calendar duration units
+_CALENDAR_UNITS = ("year", "month", "week", "day", "hour", "minute", "second", "millisecond")
+
+
+@lru_cache(maxsize=None)
+def _calendar_sizes() -> tuple[dict[str, Fraction], dict[str, Fraction]]:
+    """Each calendar unit's size in seconds, and FHIRPath's conversion factors in days.
+
+    Year and month take the sizes in seconds of their UCUM counterparts 'a' and 'mo';
+    that only decides which unit is more granular and converts to and from UCUM
+    durations, never calendar arithmetic. The days are the spec's table (§5.5.7). Made
+    on first use: `fractions` is loaded only when an expression converts units."""
+    from fractions import Fraction
+
+    seconds = dict(zip(_CALENDAR_UNITS, map(Fraction, (31557600, 2629800, 604800, 86400, 3600, 60, 1))))
+    seconds["millisecond"] = Fraction(1, 1000)
+    day = 24 * 60 * 60
+    days = {"year": Fraction(365), "month": Fraction(30), "week": Fraction(7), "day": Fraction(1),
+            "hour": Fraction(1, 24), "minute": Fraction(1, 24 * 60), "second": Fraction(1, day),
+            "millisecond": Fraction(1, day * 1000)}
+    return seconds, days
+
+
 _YEAR_AND_MONTH = frozenset({"year", "month"})
-_CALENDAR_NAMES: dict[str, str] = {name: name for name in _CALENDAR_SECONDS}
-_CALENDAR_NAMES.update({name + "s": name for name in _CALENDAR_SECONDS})
+_CALENDAR_NAMES: dict[str, str] = {name: name for name in _CALENDAR_UNITS}
+_CALENDAR_NAMES.update({name + "s": name for name in _CALENDAR_UNITS})
 # The UCUM definite duration matching each calendar keyword, and back.
 _CALENDAR_OF_UCUM: dict[str, str] = {
     "a": "year", "mo": "month", "wk": "week", "d": "day",
@@ -182,7 +182,7 @@ class Quantity:
     @property
     def is_calendar(self) -> bool:
         """The unit is a calendar duration keyword (year ... millisecond)."""
-        return self.unit in _CALENDAR_SECONDS
+        return self.unit in _CALENDAR_UNITS
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Quantity):
@@ -202,7 +202,7 @@ class Quantity:
         the spec's toString() table and the suites' `1 week.toString()`.
         """
         number = format(self.value, "f")
-        if self.unit in _CALENDAR_SECONDS:
+        if self.unit in _CALENDAR_UNITS:
             return f"{number} {self.unit}{'' if abs(self.value) == 1 else 's'}"
         unit = self.unit.replace("\\", "\\\\").replace("'", "\\'")
         return f"{number} '{unit}'"
@@ -283,7 +283,7 @@ def to_fhir(quantity: Quantity) -> dict[str, Any]:
 
     Calendar keywords are coded in the FHIRPath calendar-units system, other units
     in UCUM (instance selectors build FHIR data with it)."""
-    system = CALENDAR_SYSTEM if quantity.unit in _CALENDAR_SECONDS else UCUM_SYSTEM
+    system = CALENDAR_SYSTEM if quantity.unit in _CALENDAR_UNITS else UCUM_SYSTEM
     return {"value": quantity.value, "unit": quantity.unit, "system": system, "code": quantity.unit}
 
 
@@ -354,8 +354,11 @@ def _is_special(code: str) -> bool:
 def _calendar_factor(source: str, target: str) -> Fraction:
     """FHIRPath's direct calendar conversion factor, never chained through months."""
     if source in _YEAR_AND_MONTH and target in _YEAR_AND_MONTH and source != target:
+        from fractions import Fraction
+
         return Fraction(12) if source == "year" else Fraction(1, 12)
-    return _CALENDAR_DAYS[source] / _CALENDAR_DAYS[target]
+    days = _calendar_sizes()[1]
+    return days[source] / days[target]
 
 
 def _terminates(denominator: int) -> bool:
@@ -394,6 +397,8 @@ def _from_fraction(value: Fraction) -> Decimal:
 
 def _base(value: Decimal, unit: Unit) -> Fraction:
     """Exact magnitude in UCUM base units (Kelvin for Cel and [degF])."""
+    from fractions import Fraction
+
     magnitude = Fraction(value) * unit.factor
     return magnitude + unit.offset if unit.offset is not None else magnitude
 
@@ -418,8 +423,8 @@ def convert(quantity: Quantity, unit: str) -> Quantity | None:
     if quantity.unit == target:
         return quantity
     value = quantity.value
-    if quantity.unit in _CALENDAR_SECONDS:
-        if target in _CALENDAR_SECONDS:
+    if quantity.unit in _CALENDAR_UNITS:
+        if target in _CALENDAR_UNITS:
             return Quantity(_scale(value, _calendar_factor(quantity.unit, target)), target)
         destination = _lookup(target)
         if destination is None or not destination.is_duration:
@@ -428,15 +433,15 @@ def convert(quantity: Quantity, unit: str) -> Quantity | None:
         if counterpart is not None:
             factor = _calendar_factor(quantity.unit, counterpart)
         else:
-            factor = _CALENDAR_SECONDS[quantity.unit] / destination.factor
+            factor = _calendar_sizes()[0][quantity.unit] / destination.factor
         return Quantity(_scale(value, factor), target)
     source = _lookup(quantity.unit)
     if source is None:
         return None
-    if target in _CALENDAR_SECONDS:
+    if target in _CALENDAR_UNITS:
         if not source.is_duration:
             return None
-        return Quantity(_scale(value, source.factor / _CALENDAR_SECONDS[target]), target)
+        return Quantity(_scale(value, source.factor / _calendar_sizes()[0][target]), target)
     destination = _lookup(target)
     if destination is None:
         return None
@@ -447,7 +452,7 @@ def convert(quantity: Quantity, unit: str) -> Quantity | None:
 # ---------------------------------------------------------------- comparison
 
 
-def _ratio(value: Decimal, factor: Fraction = Fraction(1), offset: Fraction | None = None) -> tuple[int, int]:
+def _ratio(value: Decimal, factor: Fraction | int = 1, offset: Fraction | None = None) -> tuple[int, int]:
     """`value * factor + offset` as an integer ratio (positive denominator).
 
     Comparison only needs cross-multiplied integers, which is several times
@@ -466,10 +471,10 @@ def _exact_pair(a: Quantity, b: Quantity) -> tuple[tuple[int, int], tuple[int, i
     """Both magnitudes, exactly, in one unit; None when `=` and `<` are empty."""
     if not (-MAX_DIGITS < a.value.adjusted() < MAX_DIGITS and -MAX_DIGITS < b.value.adjusted() < MAX_DIGITS):
         return None  # 1E+999999999 from the data: its exact ratio would be a billion digits
-    a_calendar, b_calendar = a.unit in _CALENDAR_SECONDS, b.unit in _CALENDAR_SECONDS
+    a_calendar, b_calendar = a.unit in _CALENDAR_UNITS, b.unit in _CALENDAR_UNITS
     if a_calendar and b_calendar:
         # Convert to the least granular unit: calendar factors are not transitive.
-        if _CALENDAR_SECONDS[a.unit] > _CALENDAR_SECONDS[b.unit]:
+        if _calendar_sizes()[0][a.unit] > _calendar_sizes()[0][b.unit]:
             return _ratio(a.value), _ratio(b.value, _calendar_factor(b.unit, a.unit))
         return _ratio(a.value, _calendar_factor(a.unit, b.unit)), _ratio(b.value)
     if a_calendar or b_calendar:
@@ -479,7 +484,7 @@ def _exact_pair(a: Quantity, b: Quantity) -> tuple[tuple[int, int], tuple[int, i
             return None
         if calendar.unit in _YEAR_AND_MONTH or unit.uses_year_or_month:
             return None  # year ~ 'a' and month ~ 'mo' are equivalent, never equal
-        seconds = _ratio(calendar.value, _CALENDAR_SECONDS[calendar.unit])
+        seconds = _ratio(calendar.value, _calendar_sizes()[0][calendar.unit])
         other_seconds = _ratio(other.value, unit.factor)
         return (seconds, other_seconds) if a_calendar else (other_seconds, seconds)
     a_unit, b_unit = _lookup(a.unit), _lookup(b.unit)
@@ -524,11 +529,11 @@ def _aligned(a: Quantity, b: Quantity, *, least: bool) -> tuple[Decimal, Decimal
     """
     if a.unit == b.unit:
         return a.value, b.value, a.unit
-    a_calendar, b_calendar = a.unit in _CALENDAR_SECONDS, b.unit in _CALENDAR_SECONDS
+    a_calendar, b_calendar = a.unit in _CALENDAR_UNITS, b.unit in _CALENDAR_UNITS
     if a_calendar and b_calendar:
         if not least and (a.unit in _YEAR_AND_MONTH or b.unit in _YEAR_AND_MONTH):
             return None
-        if (_CALENDAR_SECONDS[a.unit] > _CALENDAR_SECONDS[b.unit]) == least:
+        if (_calendar_sizes()[0][a.unit] > _calendar_sizes()[0][b.unit]) == least:
             return a.value, _scale(b.value, _calendar_factor(b.unit, a.unit)), a.unit
         return _scale(a.value, _calendar_factor(a.unit, b.unit)), b.value, b.unit
     if a_calendar or b_calendar:
@@ -538,7 +543,7 @@ def _aligned(a: Quantity, b: Quantity, *, least: bool) -> tuple[Decimal, Decimal
             return None
         if not least and (calendar.unit in _YEAR_AND_MONTH or unit.uses_year_or_month):
             return None
-        size = _CALENDAR_SECONDS[calendar.unit]
+        size = _calendar_sizes()[0][calendar.unit]
         keep_calendar = a_calendar if size == unit.factor else (size > unit.factor) == least
         counterpart = _CALENDAR_OF_UCUM.get(other.unit)
         if keep_calendar:
@@ -631,7 +636,7 @@ def mul(a: Quantity, b: Quantity) -> Quantity | None:
     durations only multiply by '1'; special units never multiply.
     """
     value = _EXACT.multiply(a.value, b.value)
-    if a.unit in _CALENDAR_SECONDS or b.unit in _CALENDAR_SECONDS:
+    if a.unit in _CALENDAR_UNITS or b.unit in _CALENDAR_UNITS:
         if b.unit == "1":
             return Quantity(value, a.unit)
         if a.unit == "1":
@@ -648,7 +653,7 @@ def div(a: Quantity, b: Quantity) -> Quantity | None:
     if b.value.is_zero():
         return None
     value = _plain(_INEXACT.divide(a.value, b.value))
-    if a.unit in _CALENDAR_SECONDS or b.unit in _CALENDAR_SECONDS:
+    if a.unit in _CALENDAR_UNITS or b.unit in _CALENDAR_UNITS:
         return Quantity(value, a.unit) if b.unit == "1" else None
     if b.unit == "1":
         return None if _is_special(a.unit) else Quantity(value, a.unit)

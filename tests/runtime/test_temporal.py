@@ -1,4 +1,5 @@
-"""Date, DateTime and Time values: the official suites' date/time cases and the spec's examples as tables."""
+"""Date, DateTime and Time values (`temporal`) and the calculations on them (`calendar`):
+the official suites' date/time cases and the spec's examples as tables."""
 
 import pickle
 from datetime import datetime, timedelta, timezone
@@ -7,22 +8,14 @@ from decimal import Decimal
 import pytest
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime.temporal import (
-    Date,
-    DateTime,
-    Precision,
-    Temporal,
-    Time,
+from fhirpath.runtime.calendar import (
     add,
-    compare,
     component,
     date_from_string,
     date_of,
     datetime_from_string,
     difference,
     duration,
-    equals,
-    equivalent,
     high_boundary,
     low_boundary,
     now,
@@ -33,6 +26,16 @@ from fhirpath.runtime.temporal import (
     time_of_day,
     to_datetime,
     today,
+)
+from fhirpath.runtime.temporal import (
+    Date,
+    DateTime,
+    Precision,
+    Temporal,
+    Time,
+    compare,
+    equals,
+    equivalent,
 )
 
 
