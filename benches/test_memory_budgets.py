@@ -29,19 +29,7 @@ from benches.budgets import (
 )
 
 #: figure -> why it is over budget today: what dominates it (probe output, profile_memory)
-OVER_BUDGET: dict[str, str] = {
-    "evaluator_baseline_bytes": (
-        "~2.4 MB: import fhirpath ~1.06 MB (our modules' code ~0.7: temporal and quantity ~0.25,"
-        " parser, ast, api; decimal, datetime, fractions ~0.43), R4 model ~0.46 MB, first compile"
-        " ~0.86 MB (cachetools ~0.18, analyzer ~0.16, parser tables ~0.13, compiler and table ~0.3;"
-        " function modules load per use)"
-    ),
-    "process_own_rss_bytes": (
-        "~6.2 MiB over a process that imported lark (7.0 MiB in one that never does, as ours"
-        " never does): the code of evaluator_baseline_bytes and the shared libraries it maps"
-        " (_decimal, _datetime, random's _sha512)"
-    ),
-}
+OVER_BUDGET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")

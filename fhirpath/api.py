@@ -290,8 +290,8 @@ class Engine:
                 "misses": self.misses,
                 "evictions": cache.evictions,
                 # fitted on the R4 search expressions in a warm engine: about 50 bytes
-                # per expression and 400 per syntax node, mostly the compiled closures
-                "approximate_bytes": sum(50 + 400 * e.nodes for e in cached),
+                # per expression and 340 per syntax node, mostly the compiled closures
+                "approximate_bytes": sum(50 + 340 * e.nodes for e in cached),
             },
             "node_pool": NODE_POOL.stats(),
             "model": self.model_name,
