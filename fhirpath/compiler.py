@@ -515,6 +515,19 @@ def _scalar_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
     on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
     closures = tuple(closure for _, closure in args)
     optional = tuple(param.optional for param in spec.params)
+    if not closures:  # upper(), length(), toString()...: no arguments to evaluate
+        def call0(ctx, this):
+            try:
+                focus = this if target is None else target(ctx, this)
+                if not focus:
+                    return on_empty
+                result = impl(_single(focus, spec, "input item"))
+                return EMPTY if result is None else (result,)
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return call0
 
     def call(ctx, this):
         try:
@@ -522,19 +535,16 @@ def _scalar_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
             if not focus:
                 return on_empty
             value = _single(focus, spec, "input item")
-            if not closures:
-                result = impl(value)
-            else:
-                values = []
-                for index, closure in enumerate(closures):
-                    argument = closure(ctx, this)
-                    if not argument:
-                        if optional[index]:
-                            values.append(None)
-                            continue
-                        return EMPTY
-                    values.append(_single(argument, spec, f"'{spec.params[index].name}' value"))
-                result = impl(value, *values)
+            values = []
+            for index, closure in enumerate(closures):
+                argument = closure(ctx, this)
+                if not argument:
+                    if optional[index]:
+                        values.append(None)
+                        continue
+                    return EMPTY
+                values.append(_single(argument, spec, f"'{spec.params[index].name}' value"))
+            result = impl(value, *values)
             return EMPTY if result is None else (result,)
         except FHIRPathEvaluationError as error:
             error.locate(*span)

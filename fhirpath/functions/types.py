@@ -107,7 +107,11 @@ def as_function(ctx, focus: tuple, wanted) -> tuple:
 
 def of_type(ctx, focus: tuple, wanted) -> tuple:
     """The items of the type (spec §5.2.4)."""
-    return tuple(item for item in focus if matches(item, wanted, exact_primitives=True))
+    out = []
+    for item in focus:  # a loop: a generator costs more than the one or two items filtered
+        if type(item) is tuple and item[1] is wanted or matches(item, wanted, exact_primitives=True):
+            out.append(item)
+    return tuple(out)
 
 
 def type_(ctx, focus: tuple) -> tuple:

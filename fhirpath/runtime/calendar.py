@@ -72,31 +72,20 @@ __all__ = [
 
 # --- arithmetic -------------------------------------------------------------------
 
-# unit -> (precision it counts, multiplier). UCUM 'a' and 'mo' are definite
-# durations (mean Julian year/month), not calendar ones, so they are errors.
-_ARITHMETIC_UNITS = {
-    "year": (YEAR, 1),
-    "years": (YEAR, 1),
-    "month": (MONTH, 1),
-    "months": (MONTH, 1),
+# calendar unit -> (precision it counts, multiplier): what duration() and difference() take
+_INTERVAL_UNITS = {
+    **{name: (precision, 1) for name, precision in (
+        ("year", YEAR), ("month", MONTH), ("day", DAY), ("hour", HOUR), ("minute", MINUTE),
+        ("second", SECOND), ("millisecond", MILLISECOND))},
     "week": (DAY, 7),
-    "weeks": (DAY, 7),
-    "wk": (DAY, 7),
-    "day": (DAY, 1),
-    "days": (DAY, 1),
-    "d": (DAY, 1),
-    "hour": (HOUR, 1),
-    "hours": (HOUR, 1),
-    "h": (HOUR, 1),
-    "minute": (MINUTE, 1),
-    "minutes": (MINUTE, 1),
-    "min": (MINUTE, 1),
-    "second": (SECOND, 1),
-    "seconds": (SECOND, 1),
-    "s": (SECOND, 1),
-    "millisecond": (MILLISECOND, 1),
-    "milliseconds": (MILLISECOND, 1),
-    "ms": (MILLISECOND, 1),
+}
+_INTERVAL_UNITS.update({name + "s": entry for name, entry in list(_INTERVAL_UNITS.items())})
+
+# Arithmetic also takes the UCUM definite durations of fixed length; UCUM 'a' and 'mo'
+# (mean Julian year and month) are not calendar durations, so they are errors.
+_ARITHMETIC_UNITS = {
+    **_INTERVAL_UNITS,
+    "wk": (DAY, 7), "d": (DAY, 1), "h": (HOUR, 1), "min": (MINUTE, 1), "s": (SECOND, 1), "ms": (MILLISECOND, 1),
 }
 
 
@@ -367,28 +356,11 @@ def to_datetime(value: Date | DateTime) -> DateTime:
 
 # --- duration() and difference() ----------------------------------------------------
 
-_INTERVAL_UNITS = {
-    "year": (YEAR, 1),
-    "years": (YEAR, 1),
-    "month": (MONTH, 1),
-    "months": (MONTH, 1),
-    "week": (DAY, 7),
-    "weeks": (DAY, 7),
-    "day": (DAY, 1),
-    "days": (DAY, 1),
-    "hour": (HOUR, 1),
-    "hours": (HOUR, 1),
-    "minute": (MINUTE, 1),
-    "minutes": (MINUTE, 1),
-    "second": (SECOND, 1),
-    "seconds": (SECOND, 1),
-    "millisecond": (MILLISECOND, 1),
-    "milliseconds": (MILLISECOND, 1),
-}
-
 
 def _interval_operands(a: AnyTemporal, b: AnyTemporal, unit: str):
-    """(precision, multiplier, parts of a, parts of b) in the DateTime layout, or None if too coarse."""
+    """(precision, multiplier, parts of a, parts of b) in the DateTime layout; None when
+    either value is less precise than `unit`. Offsets are normalised for hour and finer
+    when both values have one."""
     try:
         precision, factor = _INTERVAL_UNITS[unit]
     except KeyError:
@@ -427,11 +399,8 @@ def _truncated_quotient(numerator: int, denominator: int) -> int:
 
 
 def duration(a: AnyTemporal, b: AnyTemporal, unit: str) -> int | None:
-    """duration(): whole `unit` periods from `a` to `b` (negative if `a` is later).
-
-    None when either value is less precise than `unit`. Offsets are normalised
-    for hour and finer when both values have one.
-    """
+    """duration(): whole `unit` periods from `a` to `b` (negative if `a` is later); None
+    when `_interval_operands` has none."""
     operands = _interval_operands(a, b, unit)
     if operands is None:
         return None
@@ -453,11 +422,8 @@ def duration(a: AnyTemporal, b: AnyTemporal, unit: str) -> int | None:
 
 
 def difference(a: AnyTemporal, b: AnyTemporal, unit: str) -> int | None:
-    """difference(): `unit` boundaries crossed from `a` to `b` (weeks start on Sunday).
-
-    None when either value is less precise than `unit`. Offsets are normalised
-    for hour and finer when both values have one.
-    """
+    """difference(): `unit` boundaries crossed from `a` to `b` (weeks start on Sunday);
+    None when `_interval_operands` has none."""
     operands = _interval_operands(a, b, unit)
     if operands is None:
         return None
