@@ -129,12 +129,14 @@ class _Parser:
     def __init__(self, tables: dict) -> None:
         # per state: {symbol: (shift?, next state or rule index)}; a state that takes
         # every lookahead to the same reduction (most do) as a `_Reduce`
-        keysets: dict = {}
-        self._states = [
-            _Reduce(keysets.setdefault(frozenset(actions), frozenset(actions)), next(iter(actions.values())))
-            if len(actions) > 1 and len(set(actions.values())) == 1 else actions
-            for actions in tables["states"]
-        ]
+        keysets: dict = {}  # one object per distinct lookahead set
+        states = []
+        for actions in tables["states"]:
+            if len(actions) > 1 and len(set(actions.values())) == 1:
+                symbols = frozenset(actions)
+                actions = _Reduce(keysets.setdefault(symbols, symbols), next(iter(actions.values())))
+            states.append(actions)
+        self._states = states
         self._start, self._end = tables["start"], tables["end"]
         builder = _Builder()
         self._rules = tuple(

@@ -474,7 +474,8 @@ def _exact_pair(a: Quantity, b: Quantity) -> tuple[tuple[int, int], tuple[int, i
     a_calendar, b_calendar = a.unit in _CALENDAR_UNITS, b.unit in _CALENDAR_UNITS
     if a_calendar and b_calendar:
         # Convert to the least granular unit: calendar factors are not transitive.
-        if _calendar_sizes()[0][a.unit] > _calendar_sizes()[0][b.unit]:
+        seconds = _calendar_sizes()[0]
+        if seconds[a.unit] > seconds[b.unit]:
             return _ratio(a.value), _ratio(b.value, _calendar_factor(b.unit, a.unit))
         return _ratio(a.value, _calendar_factor(a.unit, b.unit)), _ratio(b.value)
     if a_calendar or b_calendar:
@@ -533,7 +534,8 @@ def _aligned(a: Quantity, b: Quantity, *, least: bool) -> tuple[Decimal, Decimal
     if a_calendar and b_calendar:
         if not least and (a.unit in _YEAR_AND_MONTH or b.unit in _YEAR_AND_MONTH):
             return None
-        if (_calendar_sizes()[0][a.unit] > _calendar_sizes()[0][b.unit]) == least:
+        seconds = _calendar_sizes()[0]
+        if (seconds[a.unit] > seconds[b.unit]) == least:
             return a.value, _scale(b.value, _calendar_factor(b.unit, a.unit)), a.unit
         return _scale(a.value, _calendar_factor(a.unit, b.unit)), b.value, b.unit
     if a_calendar or b_calendar:
