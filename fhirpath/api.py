@@ -28,14 +28,18 @@ class Expression:
     It keeps the closures, not the syntax tree (`tree` parses the source again when
     asked): a cached expression then costs a few KB instead of twice that."""
 
-    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "__weakref__")
+    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_navigation_only", "__weakref__")
 
-    def __init__(self, source: str, closure, strict: bool, engine: Engine, nodes: int) -> None:
+    def __init__(self, source: str, closure, strict: bool, engine: Engine, nodes: int,
+                 navigation_only: bool = False) -> None:
         self.source = source
         self.strict = strict
         self.nodes = nodes  # syntax-tree size, for the cache's memory estimate
         self._closure = closure
         self._engine = engine
+        # only paths, literals and indexes: no closure reads the EvalContext or runs code
+        # that looks for the active one, so evaluate() makes none (a third of a simple path)
+        self._navigation_only = navigation_only
 
     def __repr__(self) -> str:
         return f"<Expression {self.source!r}>"
@@ -77,16 +81,23 @@ class Expression:
             root = ((resource, t, None, None, None),)
         else:
             root = engine.root(resource)
-        ctx = engine._context(_variables(variables, engine._model) if variables else {}, root)
-        previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
-        ACTIVE.ctx = ctx
-        try:
-            result = self._closure(ctx, root)
-        except FHIRPathEvaluationError as error:
-            error.expression = self.source
-            raise
-        finally:
-            ACTIVE.ctx = previous
+        if self._navigation_only and not variables:
+            try:
+                result = self._closure(None, root)
+            except FHIRPathEvaluationError as error:
+                error.expression = self.source
+                raise
+        else:
+            ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
+            previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
+            ACTIVE.ctx = ctx
+            try:
+                result = self._closure(ctx, root)
+            except FHIRPathEvaluationError as error:
+                error.expression = self.source
+                raise
+            finally:
+                ACTIVE.ctx = previous
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
         out = []
@@ -183,6 +194,7 @@ class Engine:
     def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
         from fhirpath.analyzer import as_error, first_error
         from fhirpath.ast import walk
+        from fhirpath.compiler import CONTEXT_FREE_NODES
         from fhirpath.parser import parse_located
 
         try:
@@ -195,7 +207,13 @@ class Engine:
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
-        return Expression(expression, closure, strict, self, sum(1 for _ in walk(tree)))
+        nodes = 0
+        navigation_only = True
+        for node, _ in walk(tree):
+            nodes += 1
+            if navigation_only and type(node) not in CONTEXT_FREE_NODES:
+                navigation_only = False
+        return Expression(expression, closure, strict, self, nodes, navigation_only)
 
     def _compiler(self, strict: bool):
         compiler = self._compilers.get(strict)

@@ -43,6 +43,11 @@ CONSTANT_VARIABLES = {
     "loinc": ("http://loinc.org",),
 }
 
+#: nodes whose closures never read the EvalContext nor call code that looks for the
+#: active one (navigation, literals, indexes): an expression made only of them is
+#: evaluated without a context (see `fhirpath.api.Expression`)
+CONTEXT_FREE_NODES = frozenset({ast.Literal, ast.Identifier, ast.Member, ast.Index})
+
 
 class Compiler:
     """Compiles trees for one model and function table."""

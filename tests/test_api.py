@@ -202,3 +202,27 @@ def test_corpus_evaluation_never_changes_its_input(shared):
             assert json.dumps(resource, sort_keys=True, default=str) == before
             checked += 1
     assert checked >= 2000 and evaluations > 10_000
+
+
+@pytest.mark.parametrize("expression, navigation_only", [
+    ("Patient.name.given", True),
+    ("name[1].given", True),
+    ("'a literal'", True),
+    ("Patient.name.where(use = 'usual').given", False),
+    ("%resource.name", False),
+    ("name.given.first()", False),
+    ("name.given | name.family", False),
+])
+def test_paths_literals_and_indexes_are_evaluated_without_a_context(expression, navigation_only):
+    compiled = fhirpath.compile(expression)
+    assert compiled._navigation_only is navigation_only
+    assert compiled.evaluate(PATIENT) == fhirpath.compile(f"({expression}).select($this)").evaluate(PATIENT)
+
+
+def test_an_error_in_a_path_evaluated_without_a_context_still_names_expression_and_position():
+    compiled = fhirpath.Engine(None).compile("letters[n]")
+    assert compiled._navigation_only
+    with pytest.raises(FHIRPathEvaluationError) as raised:
+        compiled.evaluate({"letters": ["a", "b", "c"], "n": [1, 2]})
+    error = raised.value
+    assert (error.code, error.expression, error.start) == ("not-a-singleton", "letters[n]", 7)  # at the brackets

@@ -20,6 +20,9 @@ from typing import Callable, Iterator
 
 from fhirpath.errors import FHIRPathLimitError
 
+_new = object.__new__
+_NOT_STARTED = object()
+
 #: steps between two looks at the clock (a step is one item a loop visits)
 CHECK_EVERY = 256
 
@@ -105,7 +108,7 @@ class EvalContext:
     then go to the instance's dict. Creating one sets three fields: half the cost of
     setting every one."""
 
-    __slots__ = ("variables", "root", "_deadline", "__dict__")
+    __slots__ = ("variables", "root", "__dict__")
 
     model = None  # a fhirpath.model.Model, or None for plain JSON
     clock: Callable[[], datetime] = staticmethod(system_clock)
@@ -118,6 +121,8 @@ class EvalContext:
     ticks = _grant = min(CHECK_EVERY, DEFAULT_LIMITS.max_steps)
     _spent = 0
     _timeout = DEFAULT_LIMITS.timeout
+    #: when Limits.timeout runs out (None: never); set at the first look at the clock
+    _deadline = _NOT_STARTED
 
     @classmethod
     def configured(cls, model, clock: Callable[[], datetime] = system_clock, limits: Limits = DEFAULT_LIMITS,
@@ -130,11 +135,16 @@ class EvalContext:
             "ticks": grant, "_grant": grant, "_timeout": limits.timeout,
         })
 
-    def __init__(self, variables: dict[str, tuple], root: tuple) -> None:
-        self.variables = variables  # name (without %) -> collection
-        self.root = root  # %resource, %rootResource and %context
-        timeout = self._timeout
-        self._deadline = None if timeout is None else monotonic() + timeout
+    @classmethod
+    def start(cls, variables: dict[str, tuple], root: tuple) -> EvalContext:
+        """A new evaluation's context. Not ``__init__``: calling the class would run one
+        more Python frame per evaluation. Its wall time is counted from the first look at
+        the clock (the first checkpoint, after `CHECK_EVERY` steps, or a regex): most
+        evaluations end before and never read it."""
+        ctx = _new(cls)
+        ctx.variables = variables  # name (without %) -> collection
+        ctx.root = root  # %resource, %rootResource and %context
+        return ctx
 
     def now(self) -> datetime:
         """The clock, read once: now(), today() and timeOfDay() agree within an evaluation."""
@@ -159,14 +169,25 @@ class EvalContext:
             raise FHIRPathLimitError(
                 f"evaluation took more than {limits.max_steps:,} steps (Limits.max_steps)", code="limit-steps"
             )
-        if self._deadline is not None and monotonic() > self._deadline:
+        deadline = self._deadline
+        if deadline is _NOT_STARTED:
+            deadline = self._start_clock()
+        if deadline is not None and monotonic() > deadline:
             raise FHIRPathLimitError(
                 f"evaluation took longer than {limits.timeout} s (Limits.timeout)", code="limit-time"
             )
 
     def seconds_left(self) -> float | None:
         """Wall time left before the evaluation's deadline (None: no deadline)."""
-        return None if self._deadline is None else self._deadline - monotonic()
+        deadline = self._deadline
+        if deadline is _NOT_STARTED:
+            deadline = self._start_clock()
+        return None if deadline is None else deadline - monotonic()
+
+    def _start_clock(self) -> float | None:
+        timeout = self._timeout
+        deadline = self._deadline = None if timeout is None else monotonic() + timeout
+        return deadline
 
     def check_items(self, count: int, what: str) -> None:
         """An error if a collection of ``count`` items is more than the limit allows."""

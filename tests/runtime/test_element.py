@@ -134,3 +134,18 @@ def test_lenient_navigation_accepts_a_choice_element_named_with_its_type():
     assert quantity[1] is R4.type("Quantity") and quantity[3] == "valueQuantity"
     assert Navigator("valueString", R4, typed_choices=True).walk((item,)) == ()
     assert Navigator("valueQuantity", R4).walk((item,)) == ()  # the spec: base names only
+
+
+def test_one_step_over_items_of_several_types_reads_each_by_its_own_type():
+    """A step remembers the last parent type it saw; a collection mixing types (here
+    HumanName, Address and a contained Organization) must still read each by its own."""
+    [name] = Navigator("name", R4)((root(PATIENT),))
+    [organization] = Navigator("contained", R4)((root(PATIENT),))
+    address = ({"use": "home", "city": "X"}, R4.type("Address"), None, None, None)
+    mixed = (name, address, organization, name)
+    uses = Navigator("use", R4)(mixed)
+    assert [node[0] for node in uses] == ["home"]
+    names = Navigator("name", R4)(mixed)
+    assert [(node[0], node[1]) for node in names] == [("Acme", R4.type("string"))]
+    given = Navigator("given", R4)(mixed)
+    assert [node[0] for node in given] == ["Peter", None, "Jim"] * 2
