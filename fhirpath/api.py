@@ -17,7 +17,7 @@ from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.runtime.collection import EMPTY
 from fhirpath.runtime.context import ACTIVE, DEFAULT_LIMITS, EvalContext, Limits, system_clock
-from fhirpath.runtime.element import resource_type
+from fhirpath.runtime.element import resource_type, walk_path, walk_values
 
 DEFAULT_CACHE_SIZE = 512
 
@@ -28,18 +28,22 @@ class Expression:
     It keeps the closures, not the syntax tree (`tree` parses the source again when
     asked): a cached expression then costs a few KB instead of twice that."""
 
-    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_navigation_only", "__weakref__")
+    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_navigation_only", "_path", "__weakref__")
 
     def __init__(self, source: str, closure, strict: bool, engine: Engine, nodes: int,
-                 navigation_only: bool = False) -> None:
+                 navigation_only: bool = False, path: tuple | None = None) -> None:
         self.source = source
         self.strict = strict
         self.nodes = nodes  # syntax-tree size, for the cache's memory estimate
         self._closure = closure
         self._engine = engine
         # only paths, literals and indexes: no closure reads the EvalContext or runs code
-        # that looks for the active one, so evaluate() makes none (a third of a simple path)
+        # that looks for the active one (nor a %variable), so evaluate() makes none
         self._navigation_only = navigation_only
+        # a whole expression that is a path: (root type, select, navigators but the last,
+        # the last; see `Compiler.path`) instead of a closure. evaluate() walks it and
+        # reads the last step's values only (`walk_values`).
+        self._path = path
 
     def __repr__(self) -> str:
         return f"<Expression {self.source!r}>"
@@ -73,6 +77,7 @@ class Expression:
         become ``%name``. With ``typed=True`` each item is ``(type name, value)``.
         """
         engine = self._engine
+        t = None
         if type(resource) is dict:  # the usual case, without the general root()
             name = resource.get("resourceType")
             t = engine._root_types.get(name) if type(name) is str else None
@@ -81,7 +86,15 @@ class Expression:
             root = ((resource, t, None, None, None),)
         else:
             root = engine.root(resource)
-        if self._navigation_only and not variables:
+        path = self._path
+        if path is not None:  # no context, no error: walk, and keep only the values
+            root_type, select, head, last = path
+            if select is not None and t is not root_type:  # else select() would pick the root
+                root = select(root)
+            if not typed:
+                return walk_values(head, last, root)
+            result = walk_path(head + (last,), root)
+        elif self._navigation_only:
             try:
                 result = self._closure(None, root)
             except FHIRPathEvaluationError as error:
@@ -213,7 +226,13 @@ class Engine:
             nodes += 1
             if navigation_only and type(node) not in CONTEXT_FREE_NODES:
                 navigation_only = False
-        return Expression(expression, closure, strict, self, nodes, navigation_only)
+        path = self._compiler(strict).path(tree) if navigation_only else None
+        if path is not None:
+            root_type, select, navigators = path
+            path = (root_type, select, navigators[:-1], navigators[-1]) if navigators else None
+            if path is not None:
+                closure = None  # the path is what evaluate() runs
+        return Expression(expression, closure, strict, self, nodes, navigation_only, path)
 
     def _compiler(self, strict: bool):
         compiler = self._compilers.get(strict)

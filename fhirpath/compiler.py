@@ -10,7 +10,6 @@ error; evaluation never looks a name up in a table.
 
 from __future__ import annotations
 
-from copy import copy
 from functools import partial
 
 from fhirpath import ast
@@ -24,6 +23,8 @@ from fhirpath.runtime.compare import unique
 from fhirpath.runtime.element import Navigator, walk_path
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
+
+_new = object.__new__
 
 #: 32-bit Integer and 64-bit Long literal ranges (spec §2.1.3)
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
@@ -74,7 +75,10 @@ class Compiler:
         ``variables`` names the %variables the caller will supply; a %name that is
         neither one of them, nor built in, nor defined by defineVariable() where it
         is used is a semantic error (``undefined-variable``)."""
-        session = copy(self)  # scope state per compilation; the navigator cache is shared
+        # scope state per compilation; the navigator cache is shared (a shallow copy by
+        # hand: copy.copy goes through __reduce_ex__ and costs 2% of a compile)
+        session = _new(Compiler)
+        session.__dict__.update(self.__dict__)
         session._declared = frozenset(variables)
         return session._sub(node, base)
 
@@ -165,11 +169,26 @@ class Compiler:
         return wanted
 
     def _Identifier(self, node: ast.Identifier, base: int):
+        _, select, steps = self.path(node)
+        return _path_closure(select, steps)
+
+    def path(self, node: ast.Node) -> tuple | None:
+        """``(root type, select, navigators)`` of a path from the focus (``a.b.c``,
+        ``Patient.name``): ``select(this)`` picks the items of the type a leading type
+        name stands for (both None: no type name), then the navigators walk. None for
+        any other node."""
+        names = []
+        while type(node) is ast.Member:
+            names.append(node.name)
+            node = node.target
+        if type(node) is not ast.Identifier:
+            return None
+        names.reverse()
         select = self._typed_root(node.name)
-        if select is None:
-            steps = (self._navigator(node.name),)
-            return lambda ctx, this: walk_path(steps, this)
-        return lambda ctx, this: select(this)
+        if select is None:  # a plain name: one step more
+            names.insert(0, node.name)
+        root_type = None if select is None else self._root_type(node.name)
+        return root_type, select, tuple(self._navigator(name) for name in names)
 
     def _typed_root(self, name: str):
         """``select(this)`` for a name at the start of a path that names a type (spec §3:
@@ -249,17 +268,14 @@ class Compiler:
     def _Member(self, node: ast.Member, base: int):
         """A chain ``a.b.c`` is one closure looping over its navigators (a closure per
         step would cost a call and a tuple per step, and memory per node)."""
+        found = self.path(node)
+        if found is not None:  # a path from the focus
+            return _path_closure(*found[1:])
         names = []
         while isinstance(node, ast.Member):  # the target of a member starts where it does
             names.append(node.name)
             node = node.target
         steps = tuple(self._navigator(name) for name in reversed(names))
-        if isinstance(node, ast.Identifier):
-            select = self._typed_root(node.name)
-            if select is None:  # a plain name: one step more
-                steps = (self._navigator(node.name), *steps)
-                return lambda ctx, this: walk_path(steps, this)
-            return lambda ctx, this: walk_path(steps, select(this))
         root = self._compile(node, base)
         return lambda ctx, this: walk_path(steps, root(ctx, this))
 
@@ -494,6 +510,14 @@ def _variable_scope(fn):
             ctx.variables = outer
 
     return scoped
+
+
+def _path_closure(select, steps: tuple):
+    if select is None:
+        return lambda ctx, this: walk_path(steps, this)
+    if not steps:
+        return lambda ctx, this: select(this)
+    return lambda ctx, this: walk_path(steps, select(this))
 
 
 def _raise(error: FHIRPathEvaluationError, node: ast.Node, base: int):

@@ -226,3 +226,39 @@ def test_an_error_in_a_path_evaluated_without_a_context_still_names_expression_a
         compiled.evaluate({"letters": ["a", "b", "c"], "n": [1, 2]})
     error = raised.value
     assert (error.code, error.expression, error.start) == ("not-a-singleton", "letters[n]", 7)  # at the brackets
+
+
+def test_a_whole_path_gives_the_values_its_closure_gives(shared):
+    """evaluate() runs a whole path without closures and reads its last step as values
+    only (`walk_values`): on real resources it must give what the closures give."""
+    parameters: dict[str, list] = {}
+    for line in (shared / "corpus" / "r4-search-parameters.jsonl").open(encoding="utf-8"):
+        record = json.loads(line)
+        for base in record["base"]:
+            parameters.setdefault(base, []).append(record["expression"])
+    engine = fhirpath.Engine("r4")
+    compared = 0
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        for line in islice(lines, 0, None, 25):
+            resource = json.loads(line, parse_float=Decimal)
+            for text in parameters.get(resource["resourceType"], []) + ["Patient.name.given", "id", "text.div"]:
+                try:
+                    compiled = engine.compile(text)
+                except FHIRPathError:
+                    continue
+                if compiled._path is None:
+                    continue
+                closures = engine.compile(f"{text}.select($this)")  # the same path, as closures
+                expected = closures.evaluate(resource, typed=True)
+                assert compiled.evaluate(resource, typed=True) == expected, text
+                assert compiled.evaluate(resource) == [value for _, value in expected], text
+                compared += 1
+    assert compared > 5_000
+
+
+def test_a_whole_path_keeps_extended_primitives_and_reads_sidecar_members():
+    patient = {"resourceType": "Patient", "name": [{"given": ["Peter", None, "Jim"],
+                                                     "_given": [None, {"id": "g2"}, {"id": "g3"}]}]}
+    assert fhirpath.evaluate(patient, "Patient.name.given") == ["Peter", None, "Jim"]
+    assert fhirpath.evaluate(patient, "Patient.name.given.id") == ["g2", "g3"]
+    assert fhirpath.compile("Patient.name.given.id")._path is not None

@@ -153,13 +153,14 @@ class Navigator:
 _UNSEEN = object()
 
 
-def walk_path(navigators: tuple, items) -> tuple:
+def walk_path(navigators: tuple, items, as_list: bool = False) -> tuple | list:
     """``items.a.b.c`` for the navigators of ``a``, ``b`` and ``c``: one loop per step,
     the steps' intermediate collections kept as lists (a path is the hot loop of most
     expressions: a call and a tuple per step would cost a third of it).
 
-    A plain element's read (a `_Read`, see `_child_step`) is done here, inline: calling
-    a step function per node cost a quarter of a simple path."""
+    A plain element's read (a `_Read`, see `_child_step`) is done here, inline. With
+    ``as_list`` the result may be a list (or ``items`` itself), for a caller that only
+    reads it."""
     for navigator in navigators:
         if not items:
             return ()
@@ -202,7 +203,52 @@ def walk_path(navigators: tuple, items) -> tuple:
                 if holder is not None:
                     _apply(steps.get(item[1]) or navigator._step(item[1]), holder, item, out)
         items = out
-    return tuple(items)
+    return items if as_list else tuple(items)
+
+
+def walk_values(head: tuple, last: Navigator, items) -> list:
+    """The values of ``items.a.b.c`` (navigators ``head`` = (a, b), ``last`` = c), as
+    `fhirpath.api.Expression.evaluate` returns them: `walk_path` without making the
+    nodes of the last step, which nothing would look at."""
+    if head:
+        items = walk_path(head, items, True)
+    out: list = []
+    steps = last._steps
+    for item in items:
+        if type(item) is not tuple:
+            continue
+        value = item[0]
+        if type(value) is dict:
+            step = steps.get(item[1])
+            if step is None:
+                step = last._step(item[1])
+            if type(step) is _Read:
+                key, child, extra_key, reader = step
+                found = value.get(key)
+                if extra_key is None or value.get(extra_key) is None:
+                    if type(found) is list:
+                        if reader is None and None not in found:  # strings, codes...: as they are
+                            out += found
+                            continue
+                        for element in found:
+                            if element is not None:
+                                out.append(element if reader is None else reader(element))
+                    elif found is not None:
+                        out.append(found if reader is None else reader(found))
+                    continue
+            nodes: list = []
+            _apply(step, value, item, nodes)
+        elif last._sidecar_member and item[1] is not None:
+            holder = sidecar(item)
+            if holder is None:
+                continue
+            nodes = []
+            _apply(steps.get(item[1]) or last._step(item[1]), holder, item, nodes)
+        else:
+            continue
+        for node in nodes:
+            out.append(node[0])
+    return out
 
 
 def _no_child(value, item, out) -> None:
