@@ -94,23 +94,20 @@ class Expression:
             if not typed:
                 return walk_values(head, last, root)
             result = walk_path(head + (last,), root)
-        elif self._navigation_only:
-            try:
-                result = self._closure(None, root)
-            except FHIRPathEvaluationError as error:
-                error.expression = self.source
-                raise
         else:
-            ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
-            previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
-            ACTIVE.ctx = ctx
+            ctx = previous = None
+            if not self._navigation_only:
+                ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
+                previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
+                ACTIVE.ctx = ctx
             try:
                 result = self._closure(ctx, root)
             except FHIRPathEvaluationError as error:
                 error.expression = self.source
                 raise
             finally:
-                ACTIVE.ctx = previous
+                if ctx is not None:
+                    ACTIVE.ctx = previous
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
         out = []

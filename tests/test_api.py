@@ -180,13 +180,19 @@ def test_hits_noted_for_the_lru_order_stay_bounded():
     assert len(engine._cache.touched) <= engine._cache.replay_at
 
 
-def test_corpus_evaluation_never_changes_its_input(shared):
-    """2,000 real resources, every R4 search parameter of their type: byte-identical input."""
+def search_expressions_by_base(shared) -> dict[str, list]:
+    """The R4 search-parameter expressions of the corpus, by the type they are on."""
     parameters: dict[str, list] = {}
     for line in (shared / "corpus" / "r4-search-parameters.jsonl").open(encoding="utf-8"):
         record = json.loads(line)
         for base in record["base"]:
             parameters.setdefault(base, []).append(record["expression"])
+    return parameters
+
+
+def test_corpus_evaluation_never_changes_its_input(shared):
+    """2,000 real resources, every R4 search parameter of their type: byte-identical input."""
+    parameters = search_expressions_by_base(shared)
     engine = fhirpath.Engine("r4")
     checked = evaluations = 0
     with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
@@ -231,11 +237,7 @@ def test_an_error_in_a_path_evaluated_without_a_context_still_names_expression_a
 def test_a_whole_path_gives_the_values_its_closure_gives(shared):
     """evaluate() runs a whole path without closures and reads its last step as values
     only (`walk_values`): on real resources it must give what the closures give."""
-    parameters: dict[str, list] = {}
-    for line in (shared / "corpus" / "r4-search-parameters.jsonl").open(encoding="utf-8"):
-        record = json.loads(line)
-        for base in record["base"]:
-            parameters.setdefault(base, []).append(record["expression"])
+    parameters = search_expressions_by_base(shared)
     engine = fhirpath.Engine("r4")
     compared = 0
     with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
