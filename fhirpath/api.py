@@ -213,22 +213,22 @@ class Engine:
             found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
             if found is not None:
                 raise as_error(found)
-            closure = self._compiler(strict).compile(tree, base, variables=variables)
+            nodes = 0
+            navigation_only = True
+            for node, _ in walk(tree):
+                nodes += 1
+                if navigation_only and type(node) not in CONTEXT_FREE_NODES:
+                    navigation_only = False
+            compiler = self._compiler(strict)
+            path = compiler.path(tree) if navigation_only else None
+            if path is not None and path[2]:  # a whole path: what evaluate() runs, no closure
+                root_type, select, navigators = path
+                path, closure = (root_type, select, navigators[:-1], navigators[-1]), None
+            else:
+                path, closure = None, compiler.compile(tree, base, variables=variables)
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
-        nodes = 0
-        navigation_only = True
-        for node, _ in walk(tree):
-            nodes += 1
-            if navigation_only and type(node) not in CONTEXT_FREE_NODES:
-                navigation_only = False
-        path = self._compiler(strict).path(tree) if navigation_only else None
-        if path is not None:
-            root_type, select, navigators = path
-            path = (root_type, select, navigators[:-1], navigators[-1]) if navigators else None
-            if path is not None:
-                closure = None  # the path is what evaluate() runs
         return Expression(expression, closure, strict, self, nodes, navigation_only, path)
 
     def _compiler(self, strict: bool):

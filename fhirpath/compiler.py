@@ -169,7 +169,7 @@ class Compiler:
         return wanted
 
     def _Identifier(self, node: ast.Identifier, base: int):
-        _, select, steps = self.path(node)
+        _, select, steps = self._path([], node)
         return _path_closure(select, steps)
 
     def path(self, node: ast.Node) -> tuple | None:
@@ -177,17 +177,14 @@ class Compiler:
         ``Patient.name``): ``select(this)`` picks the items of the type a leading type
         name stands for (both None: no type name), then the navigators walk. None for
         any other node."""
-        names = []
-        while type(node) is ast.Member:
-            names.append(node.name)
-            node = node.target
-        if type(node) is not ast.Identifier:
-            return None
-        names.reverse()
-        select = self._typed_root(node.name)
+        names, target = _chain(node)
+        return self._path(names, target) if type(target) is ast.Identifier else None
+
+    def _path(self, names: list, root: ast.Identifier) -> tuple:
+        select = self._typed_root(root.name)
         if select is None:  # a plain name: one step more
-            names.insert(0, node.name)
-        root_type = None if select is None else self._root_type(node.name)
+            names.insert(0, root.name)
+        root_type = None if select is None else self._root_type(root.name)
         return root_type, select, tuple(self._navigator(name) for name in names)
 
     def _typed_root(self, name: str):
@@ -268,15 +265,12 @@ class Compiler:
     def _Member(self, node: ast.Member, base: int):
         """A chain ``a.b.c`` is one closure looping over its navigators (a closure per
         step would cost a call and a tuple per step, and memory per node)."""
-        found = self.path(node)
-        if found is not None:  # a path from the focus
-            return _path_closure(*found[1:])
-        names = []
-        while isinstance(node, ast.Member):  # the target of a member starts where it does
-            names.append(node.name)
-            node = node.target
-        steps = tuple(self._navigator(name) for name in reversed(names))
-        root = self._compile(node, base)
+        names, target = _chain(node)  # the target of a member starts where it does
+        if type(target) is ast.Identifier:  # a path from the focus
+            _, select, steps = self._path(names, target)
+            return _path_closure(select, steps)
+        steps = tuple(self._navigator(name) for name in names)
+        root = self._compile(target, base)
         return lambda ctx, this: walk_path(steps, root(ctx, this))
 
     def _Index(self, node: ast.Index, base: int):
@@ -510,6 +504,16 @@ def _variable_scope(fn):
             ctx.variables = outer
 
     return scoped
+
+
+def _chain(node: ast.Node) -> tuple[list, ast.Node]:
+    """The names of a member chain ``x.a.b`` in order (``[a, b]``) and its target ``x``."""
+    names = []
+    while type(node) is ast.Member:
+        names.append(node.name)
+        node = node.target
+    names.reverse()
+    return names, node
 
 
 def _path_closure(select, steps: tuple):

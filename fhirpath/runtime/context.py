@@ -105,8 +105,7 @@ class EvalContext:
     (model, clock, limits, trace) lives on a subclass made once per engine by
     `configured`, as class attributes; so do the defaults of the registers only some
     evaluations set ($index, $total, the clock read, the steps accounted so far), which
-    then go to the instance's dict. Creating one sets three fields: half the cost of
-    setting every one."""
+    then go to the instance's dict. Creating one (`start`) sets two fields."""
 
     __slots__ = ("variables", "root", "__dict__")
 
@@ -169,9 +168,7 @@ class EvalContext:
             raise FHIRPathLimitError(
                 f"evaluation took more than {limits.max_steps:,} steps (Limits.max_steps)", code="limit-steps"
             )
-        deadline = self._deadline
-        if deadline is _NOT_STARTED:
-            deadline = self._start_clock()
+        deadline = self._started_deadline()
         if deadline is not None and monotonic() > deadline:
             raise FHIRPathLimitError(
                 f"evaluation took longer than {limits.timeout} s (Limits.timeout)", code="limit-time"
@@ -179,14 +176,15 @@ class EvalContext:
 
     def seconds_left(self) -> float | None:
         """Wall time left before the evaluation's deadline (None: no deadline)."""
-        deadline = self._deadline
-        if deadline is _NOT_STARTED:
-            deadline = self._start_clock()
+        deadline = self._started_deadline()
         return None if deadline is None else deadline - monotonic()
 
-    def _start_clock(self) -> float | None:
-        timeout = self._timeout
-        deadline = self._deadline = None if timeout is None else monotonic() + timeout
+    def _started_deadline(self) -> float | None:
+        """The deadline, the clock started at the first call."""
+        deadline = self._deadline
+        if deadline is _NOT_STARTED:
+            timeout = self._timeout
+            deadline = self._deadline = None if timeout is None else monotonic() + timeout
         return deadline
 
     def check_items(self, count: int, what: str) -> None:

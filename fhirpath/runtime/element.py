@@ -107,8 +107,9 @@ _COMPLEX, _PRIMITIVE, _RESOURCE = range(3)
 class Navigator:
     """Member access ``.name`` on a collection: ``navigator.walk(items) -> tuple``.
 
-    Per parent type it makes one step function that reads the child from a JSON object
-    (a closure over the JSON key, child type and reader: no plan to interpret per node).
+    Per parent type it makes one step that reads the child from a JSON object: for a
+    plain element a `_Read` (the JSON key, child type and reader), else a function
+    (a choice, a contained resource, untyped JSON).
 
     With ``typed_choices`` (lenient mode) a choice element may also be named with its
     type, as in its JSON key: ``Observation.valueQuantity`` is the node
@@ -122,7 +123,8 @@ class Navigator:
         self.model = model
         self.typed_choices = typed_choices
         self._sidecar_member = name in _SIDECAR_MEMBERS
-        # parent TypeInfo (None: untyped JSON) -> step(value: dict, parent node, out: list)
+        # parent TypeInfo (None: untyped JSON) -> a `_Read`, or step(value: dict, parent
+        # node, out: list)
         self._steps: dict = {None: _untyped_step(name)}
 
     def _step(self, t):
@@ -150,58 +152,36 @@ class Navigator:
     __call__ = walk
 
 
-_UNSEEN = object()
-
-
 def walk_path(navigators: tuple, items, as_list: bool = False) -> tuple | list:
     """``items.a.b.c`` for the navigators of ``a``, ``b`` and ``c``: one loop per step,
     the steps' intermediate collections kept as lists (a path is the hot loop of most
-    expressions: a call and a tuple per step would cost a third of it).
-
-    A plain element's read (a `_Read`, see `_child_step`) is done here, inline. With
-    ``as_list`` the result may be a list (or ``items`` itself), for a caller that only
-    reads it."""
+    expressions: a call and a tuple per step would cost a third of it). With ``as_list``
+    the result may be a list (or ``items`` itself), for a caller that only reads it."""
     for navigator in navigators:
         if not items:
             return ()
         out: list = []
         steps = navigator._steps
-        parent_type = step = _UNSEEN  # the items of a step mostly share one type
         for item in items:
             if type(item) is not tuple:
                 continue  # System values have no members
             value = item[0]
             if type(value) is dict:
-                if item[1] is not parent_type:
-                    parent_type = item[1]
-                    step = steps.get(parent_type)
-                    if step is None:
-                        step = navigator._step(parent_type)
-                    if type(step) is _Read:
-                        key, child, extra_key, reader = step
-                if type(step) is not _Read:
-                    step(value, item, out)
-                    continue
-                found = value.get(key)
-                if extra_key is not None and value.get(extra_key) is not None:
-                    _primitives(found, value[extra_key], child, reader, item, key, out.append)
-                elif found is None:
-                    pass
-                elif type(found) is list:
-                    # the common case: plain values (a plain loop beats a comprehension
-                    # for the one or two values lists hold)
-                    index = 0
-                    for element in found:
-                        if element is not None:
-                            out.append((element if reader is None else reader(element), child, item, key, index))
-                        index += 1
-                else:
-                    out.append((found if reader is None else reader(found), child, item, key, None))
+                step = steps.get(item[1])
+                if step is None:
+                    step = navigator._step(item[1])
             elif navigator._sidecar_member and item[1] is not None:
                 # a primitive's members (id, extension) live in its sidecar
-                holder = sidecar(item)
-                if holder is not None:
-                    _apply(steps.get(item[1]) or navigator._step(item[1]), holder, item, out)
+                value = sidecar(item)
+                if value is None:
+                    continue
+                step = steps.get(item[1]) or navigator._step(item[1])
+            else:
+                continue
+            if type(step) is _Read:
+                _read(step, value, item, out)
+            else:
+                step(value, item, out)
         items = out
     return items if as_list else tuple(items)
 
@@ -236,16 +216,15 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
                     elif found is not None:
                         out.append(found if reader is None else reader(found))
                     continue
-            nodes: list = []
-            _apply(step, value, item, nodes)
         elif last._sidecar_member and item[1] is not None:
-            holder = sidecar(item)
-            if holder is None:
+            value = sidecar(item)
+            if value is None:
                 continue
-            nodes = []
-            _apply(steps.get(item[1]) or last._step(item[1]), holder, item, nodes)
+            step = steps.get(item[1]) or last._step(item[1])
         else:
             continue
+        nodes: list = []  # extended primitives, choices, resources, sidecar members: as nodes
+        _apply(step, value, item, nodes)
         for node in nodes:
             out.append(node[0])
     return out
@@ -257,23 +236,28 @@ def _no_child(value, item, out) -> None:
 
 class _Read(tuple):
     """The step reading a plain element: ``(key, child type, "_key" sidecar key of a
-    primitive or None, reader of a primitive's JSON value or None)``. `walk_path` does
-    it inline; a type of its own tells it from a step function."""
+    primitive or None, reader of a primitive's JSON value or None)``: data, not a
+    closure, so that `walk_values` can read values without making nodes; a type of its
+    own tells it from a step function."""
 
     __slots__ = ()
 
 
 def _read(step: _Read, value: dict, item: tuple, out: list) -> None:
-    """What `walk_path` does inline with a `_Read`, for the callers that are no loop."""
+    """Append the nodes of a plain element of ``value`` (and of its ``_key`` sidecar)."""
     key, child, extra_key, reader = step
     found = value.get(key)
     extra = None if extra_key is None else value.get(extra_key)
     if extra is not None:
         _primitives(found, extra, child, reader, item, key, out.append)
     elif type(found) is list:
-        for index, element in enumerate(found):
+        # the common case: plain values (a plain loop beats enumerate or a comprehension
+        # for the one or two values lists hold)
+        index = 0
+        for element in found:
             if element is not None:
                 out.append((element if reader is None else reader(element), child, item, key, index))
+            index += 1
     elif found is not None:
         out.append((found if reader is None else reader(found), child, item, key, None))
 
