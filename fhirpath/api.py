@@ -220,7 +220,7 @@ class Engine:
                 if navigation_only and type(node) not in CONTEXT_FREE_NODES:
                     navigation_only = False
             compiler = self._compiler(strict)
-            path = compiler.path(tree) if navigation_only else None
+            path = compiler.path(tree)
             if path is not None and path[2]:  # a whole path: what evaluate() runs, no closure
                 root_type, select, navigators = path
                 path, closure = (root_type, select, navigators[:-1], navigators[-1]), None

@@ -105,11 +105,49 @@ class Compiler:
         start, end = ast.span(node, base)
         return FHIRPathSemanticError(message, code=code, start=start, end=end)
 
-    def _navigator(self, name: str) -> Navigator:
-        found = self._navigators.get(name)
+    def _navigator(self, name: str, kept=None) -> Navigator:
+        """The navigator of ``.name``, or of ``.name.ofType(kept)``."""
+        key = name if kept is None else (name, kept)
+        found = self._navigators.get(key)
         if found is None:
-            found = self._navigators[name] = Navigator(name, self.model, typed_choices=self.typed_choices)
+            keep = None
+            if kept is not None:
+                matches = type_ops.matches
+
+                def keep(node):
+                    return matches(node, kept, exact_primitives=True)
+
+            found = self._navigators[key] = Navigator(name, self.model, typed_choices=self.typed_choices, keep=keep)
         return found
+
+    def _chain(self, node: ast.Node) -> tuple[list, ast.Node]:
+        """The links of a member chain ``x.a.b.ofType(T).c`` in order, each (name, type
+        kept or None): ``[(a, None), (b, T), (c, None)]``, and its target ``x``. A member
+        and the ofType() after it are one navigation step (see `Navigator`)."""
+        links = []
+        while True:
+            if type(node) is ast.Member:
+                links.append((node.name, None))
+                node = node.target
+            elif type(node) is ast.Call and type(node.target) is ast.Member and (kept := self._kept_type(node)):
+                links.append((node.target.name, kept))
+                node = node.target.target
+            else:
+                break
+        links.reverse()
+        return links, node
+
+    def _kept_type(self, call: ast.Call):
+        """The model type ``T`` of a call ``x.ofType(T)`` that can be part of a
+        navigation step: the builtin ofType() with a type the model defines."""
+        if call.name != "ofType" or len(call.args) != 1 or self.model is None:
+            return None
+        spec = self.functions.get("ofType")
+        if spec is None or implementation(spec.impl) is not type_ops.of_type:
+            return None
+        name = ast.dotted_name(call.args[0])
+        found = None if name is None else type_ops.resolve_type_name(name, self.model)
+        return found if found is not None and found.namespace == "FHIR" else None
 
     def _type(self, name: str, node: ast.Node, base: int):
         """The type a specifier names.
@@ -174,18 +212,18 @@ class Compiler:
 
     def path(self, node: ast.Node) -> tuple | None:
         """``(root type, select, navigators)`` of a path from the focus (``a.b.c``,
-        ``Patient.name``): ``select(this)`` picks the items of the type a leading type
-        name stands for (both None: no type name), then the navigators walk. None for
-        any other node."""
-        names, target = _chain(node)
-        return self._path(names, target) if type(target) is ast.Identifier else None
+        ``Patient.name``, ``Observation.value.ofType(Quantity)``): ``select(this)`` picks
+        the items of the type a leading type name stands for (both None: no type name),
+        then the navigators walk. None for any other node."""
+        links, target = self._chain(node)
+        return self._path(links, target) if type(target) is ast.Identifier else None
 
-    def _path(self, names: list, root: ast.Identifier) -> tuple:
+    def _path(self, links: list, root: ast.Identifier) -> tuple:
         select = self._typed_root(root.name)
         if select is None:  # a plain name: one step more
-            names.insert(0, root.name)
+            links.insert(0, (root.name, None))
         root_type = None if select is None else self._root_type(root.name)
-        return root_type, select, tuple(self._navigator(name) for name in names)
+        return root_type, select, tuple(self._navigator(name, kept) for name, kept in links)
 
     def _typed_root(self, name: str):
         """``select(this)`` for a name at the start of a path that names a type (spec §3:
@@ -262,14 +300,14 @@ class Compiler:
 
     # ---- paths -----------------------------------------------------------------------
 
-    def _Member(self, node: ast.Member, base: int):
+    def _Member(self, node: ast.Member | ast.Call, base: int):
         """A chain ``a.b.c`` is one closure looping over its navigators (a closure per
         step would cost a call and a tuple per step, and memory per node)."""
-        names, target = _chain(node)  # the target of a member starts where it does
+        links, target = self._chain(node)  # the target of a member starts where it does
         if type(target) is ast.Identifier:  # a path from the focus
-            _, select, steps = self._path(names, target)
+            _, select, steps = self._path(links, target)
             return _path_closure(select, steps)
-        steps = tuple(self._navigator(name) for name in names)
+        steps = tuple(self._navigator(name, kept) for name, kept in links)
         root = self._compile(target, base)
         return lambda ctx, this: walk_path(steps, root(ctx, this))
 
@@ -410,6 +448,8 @@ class Compiler:
     # ---- function calls ----------------------------------------------------------------------
 
     def _Call(self, node: ast.Call, base: int):
+        if type(node.target) is ast.Member and self._kept_type(node):  # a.b.ofType(T): a path
+            return self._Member(node, base)
         spec = self.functions.get(node.name)
         if spec is None:
             raise self._unknown_function(node, base)
@@ -504,16 +544,6 @@ def _variable_scope(fn):
             ctx.variables = outer
 
     return scoped
-
-
-def _chain(node: ast.Node) -> tuple[list, ast.Node]:
-    """The names of a member chain ``x.a.b`` in order (``[a, b]``) and its target ``x``."""
-    names = []
-    while type(node) is ast.Member:
-        names.append(node.name)
-        node = node.target
-    names.reverse()
-    return names, node
 
 
 def _path_closure(select, steps: tuple):

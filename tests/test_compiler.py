@@ -176,3 +176,65 @@ def test_the_cache_tells_declarations_apart():
     assert engine.compile("%x", variables=["x"]) is engine.compile("%x", variables=("x",))
     with pytest.raises(FHIRPathSemanticError):
         engine.compile("%x")
+
+
+# ---- x.ofType(T) as one navigation step ----------------------------------------------------
+
+def _of_type_expressions(engine, resource_type: str) -> list[str]:
+    """``Type.element.ofType(T)`` for every choice element of a resource type and every
+    type it may hold, plus a supertype and a primitive that is not exact."""
+    t = engine._model.type(resource_type)
+    out = []
+    for element in t.elements():
+        if element.is_choice:
+            names = sorted({child.name for _, child in element.choices})
+            for name in names + ["Quantity", "string", "Element"]:
+                out.append(f"{resource_type}.{element.name}.ofType({name})")
+    return out
+
+
+def test_of_type_after_a_member_is_one_step_giving_what_the_function_gives(shared):
+    """``a.b.ofType(T)`` navigates only to the children of type T; on real resources it
+    must give what the ofType() function gives after the same navigation."""
+    import json
+    from decimal import Decimal
+    from itertools import islice
+
+    engine = fhirpath.Engine("r4")
+    extra = ["Observation.value.ofType(Quantity).value", "Observation.component.value.ofType(Quantity).unit",
+             "Observation.value.ofType(CodeableConcept).coding.code", "Bundle.entry.resource.ofType(Patient).id",
+             "Patient.gender.ofType(code)", "Patient.gender.ofType(string)", "Patient.name.ofType(HumanName).given",
+             "Resource.contained.ofType(Resource).id", "Resource.contained.ofType(Medication).code",
+             "Patient.extension.value.ofType(Quantity)", "Patient.extension.value.ofType(Age)"]
+    compared = fused = 0
+    by_type: dict = {}
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        for line in islice(lines, 0, None, 10):
+            resource = json.loads(line, parse_float=Decimal)
+            name = resource["resourceType"]
+            if name not in by_type:
+                by_type[name] = _of_type_expressions(engine, name)
+            for text in by_type[name] + extra:
+                compiled = engine.compile(text)
+                fused += compiled._path is not None
+                member, _, of_type = text.rpartition(".ofType(")
+                generic = engine.compile(f"{member}.select($this).ofType({of_type}")  # no fused step
+                assert compiled.evaluate(resource, typed=True) == generic.evaluate(resource, typed=True), text
+                compared += 1
+    assert compared > 5_000 and fused == compared
+
+
+def test_of_type_fuses_only_the_builtin_function_with_a_model_type():
+    engine = fhirpath.Engine("r4")
+    assert engine.compile("Observation.value.ofType(Quantity).value")._path is not None
+    assert engine.compile("Observation.value.ofType(System.String)")._path is None  # no FHIR type
+    assert fhirpath.Engine(None).compile("Observation.value.ofType(Quantity)")._path is None  # no model
+    # inside a larger expression the chain is still one closure of navigators
+    observation = {"resourceType": "Observation", "valueQuantity": {"value": 3, "unit": "mg"},
+                   "component": [{"valueString": "x"}, {"valueQuantity": {"value": 4}}]}
+    assert engine.compile("Observation.component.value.ofType(Quantity).value.sum()").evaluate(observation) == [4]
+    assert engine.compile("component.where(value.ofType(string).exists()).count()").evaluate(observation) == [1]
+    unknown = engine.compile("Observation.value.ofType(Quantit)")  # the suites: an execution error
+    assert unknown._path is None
+    with pytest.raises(FHIRPathEvaluationError, match="unknown type 'Quantit'"):
+        unknown.evaluate(observation)

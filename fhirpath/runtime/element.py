@@ -114,18 +114,25 @@ class Navigator:
     With ``typed_choices`` (lenient mode) a choice element may also be named with its
     type, as in its JSON key: ``Observation.valueQuantity`` is the node
     ``Observation.value`` gives for that key, and empty when the value has another type.
-    The spec allows only the base name (``value``); some engines accept both."""
+    The spec allows only the base name (``value``); some engines accept both.
 
-    __slots__ = ("name", "model", "typed_choices", "_steps", "_sidecar_member")
+    With ``keep`` (a test of one node) it is ``.name.ofType(T)`` in one step: a child
+    whose type the model fixes is kept or dropped once per (parent type, key), so
+    ``Observation.value.ofType(Quantity)`` reads ``valueQuantity`` alone; the children
+    typed only at run time (contained resources, untyped JSON) are tested one by one."""
 
-    def __init__(self, name: str, model, *, typed_choices: bool = False) -> None:
+    __slots__ = ("name", "model", "typed_choices", "keep", "_steps", "_sidecar_member")
+
+    def __init__(self, name: str, model, *, typed_choices: bool = False, keep=None) -> None:
         self.name = name
         self.model = model
         self.typed_choices = typed_choices
+        self.keep = keep
         self._sidecar_member = name in _SIDECAR_MEMBERS
         # parent TypeInfo (None: untyped JSON) -> a `_Read`, or step(value: dict, parent
         # node, out: list)
-        self._steps: dict = {None: _untyped_step(name)}
+        untyped = _untyped_step(name)
+        self._steps: dict = {None: untyped if keep is None else _kept(untyped, keep)}
 
     def _step(self, t):
         element = t.element(self.name)
@@ -134,7 +141,16 @@ class Navigator:
             resolved = t.child_by_key(self.name)
             if resolved is not None and resolved[0].is_choice:
                 choices = ((self.name, resolved[1]),)
-        steps = {key: _child_step(key, child, self.model) for key, child in choices}
+        steps = {}
+        keep = self.keep
+        for key, child in choices:
+            step = _child_step(key, child, self.model)
+            if keep is None:
+                steps[key] = step
+            elif type(step) is not _Read:  # a resource: its type is in its JSON
+                steps[key] = _kept(step, keep)
+            elif keep((None, child, None, None, None)):
+                steps[key] = step
         if not steps:
             step = _no_child
         elif len(steps) == 1:
@@ -282,6 +298,16 @@ def _child_step(key: str, child, model):
 
         return resource_step
     return _Read((key, child, None, None))
+
+
+def _kept(step, keep):
+    """``step`` keeping only the nodes ``keep`` accepts (children typed at run time)."""
+    def kept_step(value, item, out):
+        found: list = []
+        _apply(step, value, item, found)
+        out += [node for node in found if keep(node)]
+
+    return kept_step
 
 
 def _choice_step(steps: dict):
