@@ -110,13 +110,7 @@ class Compiler:
         key = name if kept is None else (name, kept)
         found = self._navigators.get(key)
         if found is None:
-            keep = None
-            if kept is not None:
-                matches = type_ops.matches
-
-                def keep(node):
-                    return matches(node, kept, exact_primitives=True)
-
+            keep = None if kept is None else partial(type_ops.matches, wanted=kept, exact_primitives=True)
             found = self._navigators[key] = Navigator(name, self.model, typed_choices=self.typed_choices, keep=keep)
         return found
 
