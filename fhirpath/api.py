@@ -17,7 +17,7 @@ from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.runtime.collection import EMPTY
 from fhirpath.runtime.context import ACTIVE, DEFAULT_LIMITS, EvalContext, Limits, system_clock
-from fhirpath.runtime.element import resource_type, walk_path, walk_values
+from fhirpath.runtime.element import read_values, resource_type, value_plan, walk_path, walk_values
 
 DEFAULT_CACHE_SIZE = 512
 
@@ -41,8 +41,10 @@ class Expression:
         # that looks for the active one (nor a %variable), so evaluate() makes none
         self._navigation_only = navigation_only
         # a whole expression that is a path: (root type, select, navigators but the last,
-        # the last; see `Compiler.path`) instead of a closure. evaluate() walks it and
-        # reads the last step's values only (`walk_values`).
+        # the last, plans; see `Compiler.path`) instead of a closure. evaluate() reads
+        # the JSON along the path's `value_plan` for the resource's type (kept in plans,
+        # at most one per type of the model), else walks it and reads the last step's
+        # values only (`walk_values`).
         self._path = path
 
     def __repr__(self) -> str:
@@ -83,12 +85,21 @@ class Expression:
             t = engine._root_types.get(name) if type(name) is str else None
             if t is None:
                 t = engine.root_type(resource)
-            root = ((resource, t, None, None, None),)
-        else:
-            root = engine.root(resource)
         path = self._path
+        if path is not None and t is not None and not typed:
+            plans = path[4]  # does the model fix the steps from this type?
+            plan = plans.get(t)
+            if plan is None:  # once per type: a path from the root (of a type named first)
+                root_type = path[0]
+                starts = path[1] is None or t is root_type or t.is_subtype_of(root_type)
+                plan = plans[t] = starts and value_plan(t, path[2] + (path[3],)) or False
+            if plan:
+                values = read_values(plan, resource)
+                if values is not None:
+                    return values
+        root = ((resource, t, None, None, None),) if type(resource) is dict else engine.root(resource)
         if path is not None:  # no context, no error: walk, and keep only the values
-            root_type, select, head, last = path
+            root_type, select, head, last, _ = path
             if select is not None and t is not root_type:  # else select() would pick the root
                 root = select(root)
             if not typed:
@@ -223,7 +234,7 @@ class Engine:
             path = compiler.path(tree)
             if path is not None and path[2]:  # a whole path: what evaluate() runs, no closure
                 root_type, select, navigators = path
-                path, closure = (root_type, select, navigators[:-1], navigators[-1]), None
+                path, closure = (root_type, select, navigators[:-1], navigators[-1], {}), None
             else:
                 path, closure = None, compiler.compile(tree, base, variables=variables)
         except FHIRPathError as error:

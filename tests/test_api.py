@@ -264,3 +264,26 @@ def test_a_whole_path_keeps_extended_primitives_and_reads_sidecar_members():
     assert fhirpath.evaluate(patient, "Patient.name.given") == ["Peter", None, "Jim"]
     assert fhirpath.evaluate(patient, "Patient.name.given.id") == ["g2", "g3"]
     assert fhirpath.compile("Patient.name.given.id")._path is not None
+
+
+@pytest.mark.parametrize("resource", [
+    {"resourceType": "Patient", "name": [{"given": ["a", None, "b"]}, None, {"family": "f"}]},
+    {"resourceType": "Patient", "name": [{"given": ["a"], "_given": [{"id": "g"}]}]},  # an extended primitive
+    {"resourceType": "Patient", "name": ["not an object", {"given": ["c"]}]},  # bad JSON: the general walk
+    {"resourceType": "Patient", "name": {"given": "single, not a list"}},
+    {"resourceType": "Patient", "birthDate": "1974-12-25", "_birthDate": {"extension": []}},
+    {"resourceType": "Patient", "birthDate": "not a date"},
+    {"resourceType": "Observation", "valueQuantity": {"value": 1.5}, "subject": {"reference": "Patient/1"}},
+])
+@pytest.mark.parametrize("expression", [
+    "Patient.name.given", "name.given", "Resource.id", "DomainResource.text", "Patient.birthDate",
+    "Observation.value.ofType(Quantity).value", "subject.reference", "Patient.name",
+])
+def test_a_path_the_model_fixes_reads_the_json_as_the_general_walk_does(resource, expression):
+    """A whole path whose steps the model fixes for the resource's type is read straight
+    from the JSON (`value_plan`); odd JSON falls back to the general walk, same answer."""
+    compiled = fhirpath.compile(expression)
+    closures = fhirpath.compile(f"({expression}).select($this)")
+    assert compiled._path is not None and closures._path is None
+    assert compiled.evaluate(resource) == closures.evaluate(resource)
+    assert compiled.evaluate(resource, typed=True) == closures.evaluate(resource, typed=True)

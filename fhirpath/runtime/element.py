@@ -218,20 +218,8 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
             step = steps.get(item[1])
             if step is None:
                 step = last._step(item[1])
-            if type(step) is _Read:
-                key, child, extra_key, reader = step
-                found = value.get(key)
-                if extra_key is None or value.get(extra_key) is None:
-                    if type(found) is list:
-                        if reader is None and None not in found:  # strings, codes...: as they are
-                            out += found
-                            continue
-                        for element in found:
-                            if element is not None:
-                                out.append(element if reader is None else reader(element))
-                    elif found is not None:
-                        out.append(found if reader is None else reader(found))
-                    continue
+            if type(step) is _Read and _values(step, value, out):
+                continue
         elif last._sidecar_member and item[1] is not None:
             value = sidecar(item)
             if value is None:
@@ -244,6 +232,69 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
         for node in nodes:
             out.append(node[0])
     return out
+
+
+def value_plan(t, navigators: tuple) -> tuple | None:
+    """How to read the values of a path from a root of type ``t`` when the model fixes
+    every step: ``(JSON keys of the complex steps before the last, the last `_Read`)``.
+    None when a step is a choice, a resource, a primitive's member or no element."""
+    keys = []
+    for navigator in navigators[:-1]:
+        step = navigator._steps.get(t) or navigator._step(t)
+        if type(step) is not _Read or step[2] is not None:  # a primitive: its members are in a sidecar
+            return None
+        keys.append(step[0])
+        t = step[1]
+    last = navigators[-1]
+    step = last._steps.get(t) or last._step(t)
+    return (tuple(keys), step) if type(step) is _Read else None
+
+
+def read_values(plan: tuple, resource: dict) -> list | None:
+    """`walk_values` from a resource along a `value_plan`: JSON read as it is, no nodes
+    made. None when the JSON needs the general walk: a value where an object belongs,
+    or a primitive with an id or extensions."""
+    keys, step = plan
+    values: tuple | list = (resource,)
+    for key in keys:
+        out: list = []
+        for value in values:
+            found = value.get(key)
+            if type(found) is list:
+                for element in found:
+                    if type(element) is dict:
+                        out.append(element)
+                    elif element is not None:
+                        return None
+            elif type(found) is dict:
+                out.append(found)
+            elif found is not None:
+                return None
+        values = out
+    out = []
+    for value in values:
+        if not _values(step, value, out):
+            return None
+    return out
+
+
+def _values(step: _Read, value: dict, out: list) -> bool:
+    """Append the values of a plain element of ``value``. False, appending nothing, when
+    it is a primitive with an id or extensions (its nodes carry them)."""
+    key, _, extra_key, reader = step
+    if extra_key is not None and value.get(extra_key) is not None:
+        return False
+    found = value.get(key)
+    if type(found) is list:
+        if reader is None and None not in found:  # strings, codes...: as they are
+            out += found
+        else:
+            for element in found:
+                if element is not None:
+                    out.append(element if reader is None else reader(element))
+    elif found is not None:
+        out.append(found if reader is None else reader(found))
+    return True
 
 
 def _no_child(value, item, out) -> None:
