@@ -28,18 +28,18 @@ class Expression:
     It keeps the closures, not the syntax tree (`tree` parses the source again when
     asked): a cached expression then costs a few KB instead of twice that."""
 
-    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_navigation_only", "_path", "__weakref__")
+    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_context_free", "_path", "__weakref__")
 
     def __init__(self, source: str, closure, strict: bool, engine: Engine, nodes: int,
-                 navigation_only: bool = False, path: tuple | None = None) -> None:
+                 context_free: bool = False, path: tuple | None = None) -> None:
         self.source = source
         self.strict = strict
         self.nodes = nodes  # syntax-tree size, for the cache's memory estimate
         self._closure = closure
         self._engine = engine
-        # only paths, literals and indexes: no closure reads the EvalContext or runs code
-        # that looks for the active one (nor a %variable), so evaluate() makes none
-        self._navigation_only = navigation_only
+        # no closure reads the EvalContext or runs code that looks for the active one
+        # (`Compiler.context_free`), so evaluate() makes none
+        self._context_free = context_free
         # a whole expression that is a path: (root type, select, navigators but the last,
         # the last, plans; see `Compiler.path`) instead of a closure. evaluate() reads
         # the JSON along the path's `value_plan` for the resource's type (kept in plans,
@@ -107,7 +107,7 @@ class Expression:
             result = walk_path(head + (last,), root)
         else:
             ctx = previous = None
-            if not self._navigation_only:
+            if not self._context_free:
                 ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
                 previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
                 ACTIVE.ctx = ctx
@@ -215,7 +215,6 @@ class Engine:
     def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
         from fhirpath.analyzer import as_error, first_error
         from fhirpath.ast import walk
-        from fhirpath.compiler import CONTEXT_FREE_NODES
         from fhirpath.parser import parse_located
 
         try:
@@ -224,13 +223,13 @@ class Engine:
             found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
             if found is not None:
                 raise as_error(found)
+            compiler = self._compiler(strict)
             nodes = 0
-            navigation_only = True
+            context_free = True
             for node, _ in walk(tree):
                 nodes += 1
-                if navigation_only and type(node) not in CONTEXT_FREE_NODES:
-                    navigation_only = False
-            compiler = self._compiler(strict)
+                if context_free and not compiler.context_free(node):
+                    context_free = False
             path = compiler.path(tree)
             if path is not None and path[2]:  # a whole path: what evaluate() runs, no closure
                 root_type, select, navigators = path
@@ -240,7 +239,7 @@ class Engine:
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
-        return Expression(expression, closure, strict, self, nodes, navigation_only, path)
+        return Expression(expression, closure, strict, self, nodes, context_free, path)
 
     def _compiler(self, strict: bool):
         compiler = self._compilers.get(strict)

@@ -45,9 +45,12 @@ CONSTANT_VARIABLES = {
 }
 
 #: nodes whose closures never read the EvalContext nor call code that looks for the
-#: active one (navigation, literals, indexes): an expression made only of them is
-#: evaluated without a context (see `fhirpath.api.Expression`)
-CONTEXT_FREE_NODES = frozenset({ast.Literal, ast.Identifier, ast.Member, ast.Index})
+#: active one (navigation, literals, indexes, type tests); calls and operators are so
+#: when the table says (`Compiler.context_free`)
+CONTEXT_FREE_NODES = frozenset({ast.Literal, ast.Identifier, ast.Member, ast.Index, ast.TypeOp})
+
+#: arguments that run in the function's own context: criteria, lazy branches, sort keys
+_SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
 
 
 class Compiler:
@@ -97,6 +100,25 @@ class Compiler:
             return closure
         self._defined, self._open = defined, is_open
         return _variable_scope(closure)
+
+    def context_free(self, node: ast.Node) -> bool:
+        """Does this node's closure run without an EvalContext? An expression whose
+        every node does is evaluated without one (`fhirpath.api.Expression`): making it
+        and setting the thread's active one cost more than most small expressions."""
+        kind = type(node)
+        if kind in CONTEXT_FREE_NODES:
+            return True
+        if kind is ast.Call:
+            spec = self.functions.get(node.name)
+            if spec is None or not spec.context_free:
+                return False
+            params = spec.params
+            return not any(index >= len(params) or params[index].kind in _SCOPED_ARGUMENTS
+                           for index in range(len(node.args)))
+        if kind is ast.Binary or kind is ast.Unary:
+            spec = (OPERATORS if kind is ast.Binary else UNARY_OPERATORS).get(node.op)
+            return spec is not None and spec.context_free
+        return kind is ast.Special and node.name == "$this"
 
     # ---- helpers -----------------------------------------------------------------
 

@@ -210,24 +210,30 @@ def test_corpus_evaluation_never_changes_its_input(shared):
     assert checked >= 2000 and evaluations > 10_000
 
 
-@pytest.mark.parametrize("expression, navigation_only", [
+@pytest.mark.parametrize("expression, context_free", [
     ("Patient.name.given", True),
     ("name[1].given", True),
     ("'a literal'", True),
-    ("Patient.name.where(use = 'usual').given", False),
+    ("name.given.first()", True),
+    ("name.given.exists() and name.family.count() > 1", True),
+    ("name.family.first().upper().startsWith('CH')", True),
+    ("birthDate < @2000-01-01 or (gender is code)", True),
+    ("Patient.name.where(use = 'usual').given", False),  # criteria run in a context
+    ("name.given.exists($this = 'Jim')", False),
     ("%resource.name", False),
-    ("name.given.first()", False),
-    ("name.given | name.family", False),
+    ("name.given | name.family", False),  # union reads the active limits
+    ("name.family.first() & '!'", False),  # so does a string built
+    ("iif(active, 1, 2)", False),
 ])
-def test_paths_literals_and_indexes_are_evaluated_without_a_context(expression, navigation_only):
+def test_expressions_the_table_calls_context_free_are_evaluated_without_a_context(expression, context_free):
     compiled = fhirpath.compile(expression)
-    assert compiled._navigation_only is navigation_only
+    assert compiled._context_free is context_free
     assert compiled.evaluate(PATIENT) == fhirpath.compile(f"({expression}).select($this)").evaluate(PATIENT)
 
 
 def test_an_error_in_a_path_evaluated_without_a_context_still_names_expression_and_position():
     compiled = fhirpath.Engine(None).compile("letters[n]")
-    assert compiled._navigation_only
+    assert compiled._context_free
     with pytest.raises(FHIRPathEvaluationError) as raised:
         compiled.evaluate({"letters": ["a", "b", "c"], "n": [1, 2]})
     error = raised.value

@@ -238,3 +238,43 @@ def test_of_type_fuses_only_the_builtin_function_with_a_model_type():
     assert unknown._path is None
     with pytest.raises(FHIRPathEvaluationError, match="unknown type 'Quantit'"):
         unknown.evaluate(observation)
+
+
+# ---- context-free evaluation -------------------------------------------------------------------
+
+class _PoisonedContext:
+    """Stands in for the thread's active context: any use of it fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"a context-free evaluation read the active context ('{name}')")
+
+
+def test_every_context_free_official_case_runs_without_reading_any_context(shared):
+    """The table's ``context_free`` flags are promises: each official case whose expression
+    compiles context-free runs with no EvalContext (an implementation touching it would
+    fail on None) while the thread's active context is poisoned."""
+    from tests.conformance.suite import load_cases
+    from tests.conformance.test_official_suite import engine, load_input
+
+    from fhirpath.runtime.context import ACTIVE
+
+    ran = 0
+    for release in ("r4", "r5"):
+        for case in load_cases(shared, release):
+            run = engine(release, lenient=(case.mode or "").startswith("lenient"))
+            try:
+                compiled = run.compile(case.expression, strict=case.mode == "strict")
+            except fhirpath.FHIRPathError:
+                continue
+            if not compiled._context_free or compiled._path is not None:
+                continue
+            resource = load_input(release, case.inputfile) if case.inputfile else None
+            ACTIVE.ctx = _PoisonedContext()
+            try:
+                compiled.evaluate(resource)
+            except fhirpath.FHIRPathError:
+                pass  # the case may expect one
+            finally:
+                ACTIVE.ctx = None
+            ran += 1
+    assert ran > 500

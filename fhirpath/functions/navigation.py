@@ -23,10 +23,21 @@ def descendants(ctx, focus: tuple) -> tuple:
     """All nodes below the input, level by level (the order repeat(children()) gives).
 
     Stops at Limits.max_items nodes, which is also what ends a walk over a cyclic
-    Python object (a dict that contains itself)."""
+    Python object (a dict that contains itself). The root's are kept for the rest of
+    the evaluation: invariants ask for ``%resource.descendants()`` several times."""
+    if focus is ctx.root:
+        found = ctx.root_descendants
+        if found is None:
+            found = ctx.root_descendants = _descendants(ctx, focus)
+    else:
+        found = _descendants(ctx, focus)
+    ctx.spend(len(found))
+    return found
+
+
+def _descendants(ctx, focus: tuple) -> tuple:
     most = ctx.limits.max_items
     found = descendants_of(focus, ctx.model, most)
     if found is None:
         raise items_error(most, "descendants()")
-    ctx.spend(len(found))
     return tuple(found)

@@ -95,6 +95,10 @@ class FunctionSpec(NamedTuple):
     flow: Flow | None = None  # where the result's items come from, if not from ``returns``
     ordered_input: bool = False  # the result depends on the input's order (first, skip): spec §3
     unordered_result: bool = False  # the result's order is undefined (children, descendants): spec §5.9
+    #: the implementation reads neither its EvalContext nor the active one (given no
+    #: criteria or lazy argument): an expression of such calls, paths and literals is
+    #: evaluated without a context (see `fhirpath.compiler.Compiler.context_free`)
+    context_free: bool = False
 
     @property
     def min_args(self) -> int:
@@ -161,6 +165,7 @@ class OperatorSpec(NamedTuple):
     section: str = ""
     summary: str = ""
     lazy_right: bool = False
+    context_free: bool = False  # as FunctionSpec.context_free
     #: (left, right, result) per pair of operand types the operator takes (see `pairs`)
     type_pairs: tuple[tuple[str | None, str, str], ...] = ()
 

@@ -115,6 +115,8 @@ class EvalContext:
     limits: Limits = DEFAULT_LIMITS
     #: $index while a scoped function runs, $total inside aggregate(), the clock once read
     index = total = _now = None
+    #: the root's descendants(), once asked for (`fhirpath.functions.navigation`)
+    root_descendants = None
     #: steps left before the next checkpoint, out of those granted at the last one
     #: (`_grant`); the steps spent before it
     ticks = _grant = min(CHECK_EVERY, DEFAULT_LIMITS.max_steps)

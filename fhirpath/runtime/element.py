@@ -196,7 +196,7 @@ def walk_path(navigators: tuple, items, as_list: bool = False) -> tuple | list:
                 continue
             if type(step) is _Read:
                 _read(step, value, item, out)
-            else:
+            elif step is not _no_child:  # descendants().reference: most nodes have none
                 step(value, item, out)
         items = out
     return items if as_list else tuple(items)
@@ -450,7 +450,7 @@ def children(item, model) -> list:
     """The child nodes of one item, in JSON order (spec children()); extensions of
     primitives included."""
     out: list = []
-    _children(item, model, out, None)
+    _children((item,), model, out, [])
     return out
 
 
@@ -463,8 +463,7 @@ def descendants(items, model, limit: int) -> list | None:
     level = list(items)
     while level:
         expand: list = []
-        for item in level:
-            _children(item, model, out, expand)
+        _children(level, model, out, expand)
         if len(out) > limit:
             return None
         level = expand
@@ -503,72 +502,74 @@ def _key_plan(t, plans: dict, key: str) -> tuple:
     return entry
 
 
-def _children(item, model, out: list, expand: list | None) -> None:
-    """Append an item's child nodes to ``out``; those that may have children of their
-    own (complex values, primitives with a sidecar) also to ``expand``."""
-    if type(item) is not tuple:
-        return
-    value, t = item[0], item[1]
-    if type(value) is not dict:
-        holder = sidecar(item) if t is not None else None
-        if holder is None:
-            return
-        value = holder
-    if t is None:
-        _untyped_children(value, item, out, expand)
-        return
+def _children(items, model, out: list, expand: list) -> None:
+    """Append the child nodes of ``items`` to ``out``; those that may have children of
+    their own (complex values, primitives with a sidecar) also to ``expand``. One call
+    per level of descendants(): a call per item cost a tenth of the walk."""
     append = out.append
-    plans = _KEY_PLANS.get(t)
-    if plans is None:
-        plans = _KEY_PLANS[t] = {}
-    for key, found in value.items():
-        entry = plans.get(key)
-        if entry is None:
-            entry = _key_plan(t, plans, key)
-        child, how, reader, other = entry
-        if how is _PRIMITIVE:
-            extra = value.get(other)
-            if extra is None:  # the common case: no id or extensions beside the value
+    for item in items:
+        if type(item) is not tuple:
+            continue
+        value, t = item[0], item[1]
+        if type(value) is not dict:
+            holder = sidecar(item) if t is not None else None
+            if holder is None:
+                continue
+            value = holder
+        if t is None:
+            _untyped_children(value, item, out, expand)
+            continue
+        plans = _KEY_PLANS.get(t)
+        if plans is None:
+            plans = _KEY_PLANS[t] = {}
+        for key, found in value.items():
+            entry = plans.get(key)
+            if entry is None:
+                entry = _key_plan(t, plans, key)
+            child, how, reader, other = entry
+            if how is _PRIMITIVE:
+                if other not in value:  # the common case: no id or extensions beside the value
+                    if type(found) is list:
+                        index = 0
+                        for element in found:
+                            if element is not None:
+                                append((element if reader is None else reader(element), child, item, key, index))
+                            index += 1
+                    elif reader is None:
+                        append((found, child, item, key, None))
+                    else:
+                        append((reader(found), child, item, key, None))
+                    continue
+                mark = len(out)
+                _primitives(found, value[other], child, reader, item, key, append)
+            elif how is _COMPLEX:
                 if type(found) is list:
                     index = 0
                     for element in found:
                         if element is not None:
-                            append((element if reader is None else reader(element), child, item, key, index))
+                            node = (element, child, item, key, index)
+                            append(node)
+                            expand.append(node)
                         index += 1
                 else:
-                    append((found if reader is None else reader(found), child, item, key, None))
-                continue
-            mark = len(out)
-            _primitives(found, extra, child, reader, item, key, append)
-        elif how is _COMPLEX:
-            if type(found) is list:
-                mark = len(out)
-                index = 0
-                for element in found:
-                    if element is not None:
-                        append((element, child, item, key, index))
-                    index += 1
-            else:
-                node = (found, child, item, key, None)
-                append(node)
-                if expand is not None:
+                    node = (found, child, item, key, None)
+                    append(node)
                     expand.append(node)
                 continue
-        elif how is _SIDECAR:
-            if other in value:
-                continue  # read together with its value
-            mark = len(out)
-            _primitives(None, found, child, reader, item, other, append)
-        elif how is _RESOURCE:
-            mark = len(out)
-            _resources(found, child, item, key, append, model)
-        else:
-            continue
-        if expand is not None:
+            elif how is _SIDECAR:
+                if other in value:
+                    continue  # read together with its value
+                mark = len(out)
+                _primitives(None, found, child, reader, item, other, append)
+            elif how is _RESOURCE:
+                mark = len(out)
+                _resources(found, child, item, key, append, model)
+            else:
+                continue
             expand += out[mark:]
 
 
-def _untyped_children(value: dict, item, out: list, expand: list | None) -> None:
+def _untyped_children(value: dict, item, out: list, expand: list) -> None:
     append = out.append
     for key, found in value.items():
         if key == "resourceType" or type(key) is not str or not key:
@@ -582,5 +583,5 @@ def _untyped_children(value: dict, item, out: list, expand: list | None) -> None
         mark = len(out)
         _untyped(found, extra, item, key, append)
         nested = extra is not None or type(found) is dict or (type(found) is list and found and type(found[0]) is dict)
-        if nested and expand is not None:
+        if nested:
             expand += out[mark:]

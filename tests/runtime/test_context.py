@@ -177,3 +177,25 @@ def test_a_loop_too_big_for_the_budget_fails_before_it_starts():
     ctx = EvalContext.configured(None, time.time, Limits(max_steps=10)).start({}, ())
     with pytest.raises(FHIRPathLimitError):
         ctx.spend(11)
+
+
+def test_the_roots_descendants_are_walked_once_per_evaluation_but_paid_for_each_time():
+    from fhirpath.runtime import element
+
+    resource = {"resourceType": "Patient", "name": [{"given": [f"g{n}" for n in range(40)]}]}
+    walks = []
+
+    def counting(items, model, limit):
+        walks.append(len(items))
+        return element.descendants(items, model, limit)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("fhirpath.functions.navigation.descendants_of", counting)
+        expression = "descendants().count().combine(%resource.descendants().count()).combine(name.descendants().count())"
+        assert engine().evaluate(resource, expression) == [41, 41, 40]  # name and its 40 given names
+    assert len(walks) == 2  # the root's once, the name's once
+    # the steps are counted for every call: 41 twice are more than 60 steps
+    assert engine(max_steps=60).evaluate(resource, "descendants().count()") == [41]
+    with pytest.raises(FHIRPathLimitError) as raised:
+        engine(max_steps=60).evaluate(resource, "descendants().count() + %resource.descendants().count()")
+    assert raised.value.code == "limit-steps"
