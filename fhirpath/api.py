@@ -17,7 +17,7 @@ from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.runtime.collection import EMPTY
 from fhirpath.runtime.context import ACTIVE, DEFAULT_LIMITS, EvalContext, Limits, system_clock
-from fhirpath.runtime.element import read_values, resource_type, value_plan, walk_path, walk_values
+from fhirpath.runtime.element import plan_for, read_values, resource_type, walk_path, walk_values
 
 DEFAULT_CACHE_SIZE = 512
 
@@ -40,11 +40,10 @@ class Expression:
         # no closure reads the EvalContext or runs code that looks for the active one
         # (`Compiler.context_free`), so evaluate() makes none
         self._context_free = context_free
-        # a whole expression that is a path: (root type, select, navigators but the last,
-        # the last, plans; see `Compiler.path`) instead of a closure. evaluate() reads
-        # the JSON along the path's `value_plan` for the resource's type (kept in plans,
-        # at most one per type of the model), else walks it and reads the last step's
-        # values only (`walk_values`).
+        # a whole expression that is a path: (root type, select, navigators, plans; see
+        # `Compiler.path`) instead of a closure. evaluate() reads the JSON along the
+        # path's plan for the resource's type (`plan_for`), else walks the path
+        # and reads the last step's values only (`walk_values`).
         self._path = path
 
     def __repr__(self) -> str:
@@ -86,25 +85,20 @@ class Expression:
             if t is None:
                 t = engine.root_type(resource)
         path = self._path
-        if path is not None and t is not None and not typed:
-            plans = path[4]  # does the model fix the steps from this type?
-            plan = plans.get(t)
-            if plan is None:  # once per type: a path from the root (of a type named first)
-                root_type = path[0]
-                starts = path[1] is None or t is root_type or t.is_subtype_of(root_type)
-                plan = plans[t] = starts and value_plan(t, path[2] + (path[3],)) or False
+        if path is not None and t is not None and not typed:  # the JSON read along a plan?
+            plan = path[3].get(t) or plan_for(path[3], t, path[0], path[2])
             if plan:
                 values = read_values(plan, resource)
                 if values is not None:
                     return values
         root = ((resource, t, None, None, None),) if type(resource) is dict else engine.root(resource)
         if path is not None:  # no context, no error: walk, and keep only the values
-            root_type, select, head, last, _ = path
+            root_type, select, navigators, _ = path
             if select is not None and t is not root_type:  # else select() would pick the root
                 root = select(root)
             if not typed:
-                return walk_values(head, last, root)
-            result = walk_path(head + (last,), root)
+                return walk_values(navigators[:-1], navigators[-1], root)
+            result = walk_path(navigators, root)
         else:
             ctx = previous = None
             if not self._context_free:
@@ -233,7 +227,7 @@ class Engine:
             path = compiler.path(tree)
             if path is not None and path[2]:  # a whole path: what evaluate() runs, no closure
                 root_type, select, navigators = path
-                path, closure = (root_type, select, navigators[:-1], navigators[-1], {}), None
+                path, closure = (root_type, select, navigators, {}), None
             else:
                 path, closure = None, compiler.compile(tree, base, variables=variables)
         except FHIRPathError as error:

@@ -20,7 +20,7 @@ from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.compare import unique
-from fhirpath.runtime.element import Navigator, walk_path
+from fhirpath.runtime.element import Navigator, plan_for, read_values, walk_path
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -48,6 +48,9 @@ CONSTANT_VARIABLES = {
 #: active one (navigation, literals, indexes, type tests); calls and operators are so
 #: when the table says (`Compiler.context_free`)
 CONTEXT_FREE_NODES = frozenset({ast.Literal, ast.Identifier, ast.Member, ast.Index, ast.TypeOp})
+
+#: the operators `Compiler._compare_path_to_literal` reads
+_EQUALITY = frozenset({"=", "!="})
 
 #: arguments that run in the function's own context: criteria, lazy branches, sort keys
 _SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
@@ -403,6 +406,10 @@ class Compiler:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
         impl = implementation(spec.impl)
         span = ast.span(node, base)
+        if node.op in _EQUALITY:
+            binary = self._compare_path_to_literal(node, impl, left, right, span)
+            if binary is not None:
+                return binary
         if spec.lazy_right:
             def lazy(ctx, this):
                 try:
@@ -421,6 +428,43 @@ class Compiler:
                 raise
 
         return binary
+
+    def _compare_path_to_literal(self, node: ast.Binary, impl, left, right, span):
+        """``path = 'literal'`` (or ``!=``, either side; a String, Integer or Boolean):
+        the criterion of most where() and exists() calls. When the model fixes the
+        path's steps for the item's type, its values are read from the JSON along a
+        plan and compared as they are, making no nodes; anything else (no single value
+        of the literal's type, odd JSON) goes the general way, with the same result."""
+        path, literal = node.left, node.right
+        if type(path) is ast.Literal:
+            path, literal = literal, path
+        if type(literal) is not ast.Literal or literal.kind not in ("string", "integer", "boolean"):
+            return None
+        found = self.path(path)
+        if found is None or not found[2] or self.model is None:
+            return None
+        root_type, _, navigators = found
+        constant, kind, equal = literal.value, type(literal.value), node.op == "="
+        plans: dict = {}  # per item type: its plan (see `plan_for`)
+
+        def compare_path(ctx, this):
+            if len(this) == 1:
+                item = this[0]
+                if type(item) is tuple and item[1] is not None and type(item[0]) is dict:
+                    plan = plans.get(item[1]) or plan_for(plans, item[1], root_type, navigators)
+                    values = read_values(plan, item[0]) if plan else None
+                    if values is not None:
+                        if not values:
+                            return EMPTY
+                        if len(values) == 1 and type(values[0]) is kind:
+                            return TRUE if (values[0] == constant) is equal else FALSE
+            try:
+                return impl(left(ctx, this), right(ctx, this))
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return compare_path
 
     def _union(self, node: ast.Binary, base: int):
         """``a | b | c ...`` as one union of all operands: search parameters join dozens

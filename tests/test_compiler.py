@@ -278,3 +278,43 @@ def test_every_context_free_official_case_runs_without_reading_any_context(share
                 ACTIVE.ctx = None
             ran += 1
     assert ran > 500
+
+
+# ---- path = literal, read from the JSON ---------------------------------------------------------
+
+@pytest.mark.parametrize("criterion", [
+    "gender = 'male'", "'male' = gender", "gender != 'male'", "active = true", "active != false",
+    "multipleBirthInteger = 2", "name.given = 'Peter'", "name.family = 'Chalmers'", "birthDate = '1974-12-25'",
+    "name.where(use = 'official').exists()", "telecom.where(system != 'phone').value",
+    "Patient.name.use = 'usual'", "Observation.status = 'final'", "contact.name.family = 'x'",
+    "deceased = false", "extension.url = 'http://x'",
+])
+def test_a_path_compared_to_a_literal_gives_what_the_general_comparison_gives(shared, criterion):
+    import json
+    from decimal import Decimal
+    from itertools import islice
+
+    engine = fhirpath.Engine("r4")
+    fast = engine.compile(criterion)
+    general = engine.compile(criterion.replace(" = ", ".select($this) = ").replace(" != ", ".select($this) != ")
+                             if not criterion.startswith("'") else "gender.select($this) = 'male'")
+    odd = [
+        {"resourceType": "Patient", "gender": "male", "_gender": {"extension": [{"url": "u"}]}},
+        {"resourceType": "Patient", "name": [{"family": "Chalmers", "given": ["Peter", "James"]}]},
+        {"resourceType": "Patient", "name": [{"given": ["Peter"], "_given": [{"id": "g"}]}]},
+        {"resourceType": "Patient", "name": "not an object", "active": "true"},
+        {"resourceType": "Patient", "multipleBirthInteger": 2.0, "gender": 1},
+    ]
+    compared = 0
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        resources = [json.loads(line, parse_float=Decimal) for line in islice(lines, 0, None, 40)]
+    for resource in resources + odd:
+        try:
+            expected = general.evaluate(resource, typed=True)
+        except fhirpath.FHIRPathError as error:
+            with pytest.raises(type(error)):
+                fast.evaluate(resource)
+            continue
+        assert fast.evaluate(resource, typed=True) == expected, resource
+        compared += 1
+    assert compared > 500

@@ -250,6 +250,18 @@ def value_plan(t, navigators: tuple) -> tuple | None:
     return (tuple(keys), step) if type(step) is _Read else None
 
 
+def plan_for(plans: dict, t, root_type, navigators: tuple) -> tuple | bool:
+    """The `value_plan` of a path (``navigators``) from an object of type ``t``, or
+    False when it has none. ``plans`` keeps one per type (a model's types bound it);
+    ``root_type`` is the type the path names first (the plan then needs ``t`` to be
+    one), None for a path from the object itself."""
+    plan = plans.get(t)
+    if plan is None:
+        starts = root_type is None or t is root_type or t.is_subtype_of(root_type)
+        plan = plans[t] = starts and value_plan(t, navigators) or False
+    return plan
+
+
 def read_values(plan: tuple, resource: dict) -> list | None:
     """`walk_values` from a resource along a `value_plan`: JSON read as it is, no nodes
     made. None when the JSON needs the general walk: a value where an object belongs,
