@@ -20,7 +20,7 @@ from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.compare import unique
-from fhirpath.runtime.element import Navigator, plan_for, read_values, walk_path
+from fhirpath.runtime.element import SIDECAR_MEMBERS, Navigator, plan_for, read_values, walk_path
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -327,8 +327,35 @@ class Compiler:
             _, select, steps = self._path(links, target)
             return _path_closure(select, steps)
         steps = tuple(self._navigator(name, kept) for name, kept in links)
+        if links[0][0] not in SIDECAR_MEMBERS and self._is_builtin_call(target, "descendants"):
+            return self._descendants_members(target, steps, base)
         root = self._compile(target, base)
         return lambda ctx, this: walk_path(steps, root(ctx, this))
+
+    def _descendants_members(self, call: ast.Call, steps: tuple, base: int):
+        """``x.descendants().a.b``: the first member is read only on the descendants that
+        can have one (objects), so the primitives, most of them, are never made."""
+        from fhirpath.functions.navigation import descendants_with_members
+
+        source = None if call.target is None else self._compile(call.target, base)
+        span = ast.span(call, base)
+
+        def members_of_descendants(ctx, this):
+            try:
+                holders = descendants_with_members(ctx, this if source is None else source(ctx, this))
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+            return walk_path(steps, holders)
+
+        return members_of_descendants
+
+    def _is_builtin_call(self, node: ast.Node, name: str) -> bool:
+        """Is ``node`` a call, without arguments, of the builtin function ``name``?"""
+        if type(node) is not ast.Call or node.name != name or node.args:
+            return False
+        spec = self.functions.get(name)
+        return spec is not None and spec is FUNCTIONS.get(name)
 
     def _Index(self, node: ast.Index, base: int):
         target = self._compile(node.target, base)

@@ -318,3 +318,35 @@ def test_a_path_compared_to_a_literal_gives_what_the_general_comparison_gives(sh
         assert fast.evaluate(resource, typed=True) == expected, resource
         compared += 1
     assert compared > 500
+
+
+# ---- descendants().member ----------------------------------------------------------------------
+
+def test_a_member_of_descendants_gives_what_it_gives_on_every_descendant(shared):
+    """``descendants().a`` reads ``a`` only on the descendants that are objects; it must
+    give what reading it on every descendant gives, and stop at the same limit."""
+    import json
+    from decimal import Decimal
+    from itertools import islice
+
+    engine = fhirpath.Engine("r4")
+    members = ["reference", "linkId", "url", "code", "system", "value", "concept.code", "coding.where(code.exists()).code"]
+    compared = 0
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        for line in islice(lines, 0, None, 20):
+            resource = json.loads(line, parse_float=Decimal)
+            for member in members:
+                fused = engine.compile(f"descendants().{member}")
+                general = engine.compile(f"descendants().select({member})")
+                assert fused.evaluate(resource, typed=True) == general.evaluate(resource, typed=True), member
+                compared += 1
+    assert compared > 5_000
+    resource = {"resourceType": "Patient", "name": [{"given": [f"g{n}" for n in range(40)], "family": "f"}]}
+    for limit in (41, 42, 43):  # 42 descendants: 1 name, 40 given, 1 family
+        limited = fhirpath.Engine("r4", limits=fhirpath.Limits(max_items=limit))
+        for text in ("descendants().family", "descendants().select(family)"):
+            if limit < 42:
+                with pytest.raises(fhirpath.FHIRPathEvaluationError, match="descendants"):
+                    limited.compile(text).evaluate(resource)
+            else:
+                assert limited.compile(text).evaluate(resource) == ["f"]

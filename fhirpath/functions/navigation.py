@@ -5,6 +5,7 @@ from __future__ import annotations
 from fhirpath.runtime.context import items_error
 from fhirpath.runtime.element import children as children_of
 from fhirpath.runtime.element import descendants as descendants_of
+from fhirpath.runtime.element import member_holders
 
 
 def children(ctx, focus: tuple) -> tuple:
@@ -41,3 +42,15 @@ def _descendants(ctx, focus: tuple) -> tuple:
     if found is None:
         raise items_error(most, "descendants()")
     return tuple(found)
+
+
+def descendants_with_members(ctx, focus: tuple) -> tuple:
+    """The descendants a member read can find anything in (``descendants().linkId``
+    compiles to a walk over these, see `fhirpath.compiler`): the same limit and the
+    same steps as descendants(), without making the primitive nodes."""
+    most = ctx.limits.max_items
+    found = member_holders(focus, ctx.model, most)
+    if found is None:
+        raise items_error(most, "descendants()")
+    ctx.spend(found[1])
+    return found[0]

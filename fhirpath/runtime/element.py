@@ -98,7 +98,7 @@ def sidecar(node) -> dict | None:
 
 
 #: the only members a primitive has (kept in its ``_x`` sidecar)
-_SIDECAR_MEMBERS = frozenset({"id", "extension"})
+SIDECAR_MEMBERS = frozenset({"id", "extension"})
 
 #: how children() reads a key (see _key_plan)
 _COMPLEX, _PRIMITIVE, _RESOURCE = range(3)
@@ -128,7 +128,7 @@ class Navigator:
         self.model = model
         self.typed_choices = typed_choices
         self.keep = keep
-        self._sidecar_member = name in _SIDECAR_MEMBERS
+        self._sidecar_member = name in SIDECAR_MEMBERS
         # parent TypeInfo (None: untyped JSON) -> a `_Read`, or step(value: dict, parent
         # node, out: list)
         untyped = _untyped_step(name)
@@ -471,15 +471,30 @@ def descendants(items, model, limit: int) -> list | None:
 
     Only complex nodes and primitives that carry a ``_x`` sidecar can have children,
     so only those are expanded: most nodes of a resource are plain primitives."""
+    found = _descend(items, model, limit, True)
+    return None if found is None else found[0]
+
+
+def member_holders(items, model, limit: int) -> tuple[list, int] | None:
+    """``descendants`` for a member read on each of them (``descendants().linkId``):
+    only the nodes that can have members other than id and extension, i.e. objects,
+    and how many descendants there are in all; None past ``limit`` nodes. Plain
+    primitives, most of a resource, are counted, not made (nor read)."""
+    found = _descend(items, model, limit, False)
+    return None if found is None else (found[0], len(found[0]) + found[1])
+
+
+def _descend(items, model, limit: int, primitives: bool) -> tuple[list, int] | None:
     out: list = []
+    skipped = 0
     level = list(items)
     while level:
         expand: list = []
-        _children(level, model, out, expand)
-        if len(out) > limit:
+        skipped += _children(level, model, out, expand, primitives)
+        if len(out) + skipped > limit:
             return None
         level = expand
-    return out
+    return out, skipped
 
 
 #: more ways a key can be read, in children(): ignored, or a ``_x`` sidecar key
@@ -514,11 +529,14 @@ def _key_plan(t, plans: dict, key: str) -> tuple:
     return entry
 
 
-def _children(items, model, out: list, expand: list) -> None:
+def _children(items, model, out: list, expand: list, primitives: bool = True) -> int:
     """Append the child nodes of ``items`` to ``out``; those that may have children of
     their own (complex values, primitives with a sidecar) also to ``expand``. One call
-    per level of descendants(): a call per item cost a tenth of the walk."""
+    per level of descendants(): a call per item cost a tenth of the walk. Without
+    ``primitives``, a typed primitive goes to ``expand`` only if it has a sidecar, and
+    is otherwise only counted: the count of the nodes left out of ``out`` is returned."""
     append = out.append
+    skipped = 0
     for item in items:
         if type(item) is not tuple:
             continue
@@ -541,6 +559,9 @@ def _children(items, model, out: list, expand: list) -> None:
             child, how, reader, other = entry
             if how is _PRIMITIVE:
                 if other not in value:  # the common case: no id or extensions beside the value
+                    if not primitives:
+                        skipped += len(found) - found.count(None) if type(found) is list else 1
+                        continue
                     if type(found) is list:
                         index = 0
                         for element in found:
@@ -576,9 +597,16 @@ def _children(items, model, out: list, expand: list) -> None:
             elif how is _RESOURCE:
                 mark = len(out)
                 _resources(found, child, item, key, append, model)
+                expand += out[mark:]
+                continue
             else:
                 continue
-            expand += out[mark:]
+            nodes = out[mark:]  # extended primitives: their sidecars have children
+            expand += nodes
+            if not primitives:
+                del out[mark:]
+                skipped += len(nodes)
+    return skipped
 
 
 def _untyped_children(value: dict, item, out: list, expand: list) -> None:
