@@ -17,7 +17,7 @@ from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.runtime.collection import EMPTY
 from fhirpath.runtime.context import ACTIVE, DEFAULT_LIMITS, EvalContext, Limits, system_clock
-from fhirpath.runtime.element import plan_for, read_values, resource_type, walk_path, walk_values
+from fhirpath.runtime.element import plan_for, read_values, resource_type, value_plan, walk_path, walk_values
 
 DEFAULT_CACHE_SIZE = 512
 
@@ -42,8 +42,9 @@ class Expression:
         self._context_free = context_free
         # a whole expression that is a path: (root type, select, navigators, plans; see
         # `Compiler.path`) instead of a closure. evaluate() reads the JSON along the
-        # path's plan for the resource's type (`plan_for`), else walks the path
-        # and reads the last step's values only (`walk_values`).
+        # path's plan (`value_plan`) for the resource's type: the root type's, or one per
+        # type (`plan_for`) when no type is named first; else it walks the path and
+        # reads the last step's values only (`walk_values`).
         self._path = path
 
     def __repr__(self) -> str:
@@ -86,7 +87,11 @@ class Expression:
                 t = engine.root_type(resource)
         path = self._path
         if path is not None and t is not None and not typed:  # the JSON read along a plan?
-            plan = path[3].get(t) or plan_for(path[3], t, path[0], path[2])
+            plans = path[3]
+            if type(plans) is dict:  # a path from the resource: a plan per type
+                plan = plans.get(t) or plan_for(plans, t, None, path[2])
+            else:  # a path from a type named first: its plan, made when compiled
+                plan = plans if t is path[0] else False
             if plan:
                 values = read_values(plan, resource)
                 if values is not None:
@@ -227,7 +232,11 @@ class Engine:
             path = compiler.path(tree)
             if path is not None and path[2]:  # a whole path: what evaluate() runs, no closure
                 root_type, select, navigators = path
-                path, closure = (root_type, select, navigators, {}), None
+                if root_type is None:
+                    plans = {}
+                else:  # no plan without a model: its steps are untyped JSON
+                    plans = self._model is not None and value_plan(root_type, navigators) or False
+                path, closure = (root_type, select, navigators, plans), None
             else:
                 path, closure = None, compiler.compile(tree, base, variables=variables)
         except FHIRPathError as error:

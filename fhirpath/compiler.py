@@ -426,6 +426,10 @@ class Compiler:
     def _Binary(self, node: ast.Binary, base: int):
         if node.op == "|":
             return self._union(node, base)
+        if node.op in _EQUALITY:
+            binary = self._compare_path_to_literal(node, base)
+            if binary is not None:
+                return binary
         left = self._sub(node.left, base)
         right = self._sub(node.right, base + node.right_at)
         spec = OPERATORS.get(node.op)
@@ -433,10 +437,6 @@ class Compiler:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
         impl = implementation(spec.impl)
         span = ast.span(node, base)
-        if node.op in _EQUALITY:
-            binary = self._compare_path_to_literal(node, impl, left, right, span)
-            if binary is not None:
-                return binary
         if spec.lazy_right:
             def lazy(ctx, this):
                 try:
@@ -456,37 +456,43 @@ class Compiler:
 
         return binary
 
-    def _compare_path_to_literal(self, node: ast.Binary, impl, left, right, span):
+    def _compare_path_to_literal(self, node: ast.Binary, base: int):
         """``path = 'literal'`` (or ``!=``, either side; a String, Integer or Boolean):
         the criterion of most where() and exists() calls. When the model fixes the
         path's steps for the item's type, its values are read from the JSON along a
         plan and compared as they are, making no nodes; anything else (no single value
         of the literal's type, odd JSON) goes the general way, with the same result."""
-        path, literal = node.left, node.right
+        path, literal, path_at = node.left, node.right, base
         if type(path) is ast.Literal:
-            path, literal = literal, path
+            path, literal, path_at = literal, path, base + node.right_at
         if type(literal) is not ast.Literal or literal.kind not in ("string", "integer", "boolean"):
             return None
+        if literal.kind == "integer" and not INTEGER_RANGE[0] <= literal.value <= INTEGER_RANGE[1]:
+            return None  # the general way reports it
         found = self.path(path)
         if found is None or not found[2] or self.model is None:
             return None
-        root_type, _, navigators = found
-        constant, kind, equal = literal.value, type(literal.value), node.op == "="
-        plans: dict = {}  # per item type: its plan (see `plan_for`)
+        left = self._sub(path, path_at)
+        impl = implementation(OPERATORS[node.op].impl)
+        span = ast.span(node, base)
+        # one cell for the plan's data: a closure cell per value costs memory per expression
+        plan_data = ({}, found[0], found[2], literal.value, type(literal.value), node.op == "=")
+        constant = (literal.value,)
 
         def compare_path(ctx, this):
             if len(this) == 1:
                 item = this[0]
                 if type(item) is tuple and item[1] is not None and type(item[0]) is dict:
+                    plans, root_type, navigators, value, kind, equal = plan_data
                     plan = plans.get(item[1]) or plan_for(plans, item[1], root_type, navigators)
                     values = read_values(plan, item[0]) if plan else None
                     if values is not None:
                         if not values:
                             return EMPTY
                         if len(values) == 1 and type(values[0]) is kind:
-                            return TRUE if (values[0] == constant) is equal else FALSE
+                            return TRUE if (values[0] == value) is equal else FALSE
             try:
-                return impl(left(ctx, this), right(ctx, this))
+                return impl(left(ctx, this), constant)  # = and != are symmetric
             except FHIRPathEvaluationError as error:
                 error.locate(*span)
                 raise

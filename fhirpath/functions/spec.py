@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import importlib
-from typing import Callable, NamedTuple
+from typing import Callable
 
 
 class ParamKind(enum.Enum):
@@ -73,32 +73,65 @@ class Flow(enum.Enum):
     MERGE = "merge"
 
 
-class Param(NamedTuple):
-    name: str
-    kind: ParamKind
-    type: str = "Any"  # 'String', 'Integer', 'Boolean', 'Any', 'Integer|Decimal', ...
-    optional: bool = False
+# The specs are plain classes with slots, not NamedTuples: a NamedTuple class costs
+# ~10 KB of memory in every process that compiles, a plain one ~3 KB.
+
+class Param:
+    __slots__ = ("name", "kind", "type", "optional")
+
+    def __init__(self, name: str, kind: ParamKind, type: str = "Any", optional: bool = False) -> None:
+        self.name = name
+        self.kind = kind
+        self.type = type  # 'String', 'Integer', 'Boolean', 'Any', 'Integer|Decimal', ...
+        self.optional = optional
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, {self.kind}, {self.type!r}, optional={self.optional})"
 
 
-class FunctionSpec(NamedTuple):
-    name: str  # exact spec spelling
-    impl: Callable | str  # "module.function" in fhirpath.functions, or a callable (see `implementation`)
-    params: tuple[Param, ...] = ()
-    input: str = "Any"  # accepted item type(s) of the focus, e.g. 'String', 'Integer|Decimal'
-    singleton_input: bool = False  # spec errorOnMultipleInput
-    returns: str = "Any"  # a type name, or SAME_AS_INPUT
-    on_empty: EmptyRule = EmptyRule.EMPTY
-    section: str = ""  # "5.2.1": hover links to the spec
-    summary: str = ""  # one line, our own words
-    scalar: bool = False
-    variadic: bool = False  # the last parameter may repeat (coalesce, sort)
-    flow: Flow | None = None  # where the result's items come from, if not from ``returns``
-    ordered_input: bool = False  # the result depends on the input's order (first, skip): spec §3
-    unordered_result: bool = False  # the result's order is undefined (children, descendants): spec §5.9
-    #: the implementation reads neither its EvalContext nor the active one (given no
-    #: criteria or lazy argument): an expression of such calls, paths and literals is
-    #: evaluated without a context (see `fhirpath.compiler.Compiler.context_free`)
-    context_free: bool = False
+class FunctionSpec:
+    __slots__ = ("name", "impl", "params", "input", "singleton_input", "returns", "on_empty", "section", "summary",
+                 "scalar", "variadic", "flow", "ordered_input", "unordered_result", "context_free")
+
+    def __init__(
+        self,
+        name: str,
+        impl: Callable | str,
+        params: tuple[Param, ...] = (),
+        input: str = "Any",
+        singleton_input: bool = False,
+        returns: str = "Any",
+        on_empty: EmptyRule = EmptyRule.EMPTY,
+        section: str = "",
+        summary: str = "",
+        scalar: bool = False,
+        variadic: bool = False,
+        flow: Flow | None = None,
+        ordered_input: bool = False,
+        unordered_result: bool = False,
+        context_free: bool = False,
+    ) -> None:
+        self.name = name  # exact spec spelling
+        self.impl = impl  # "module.function" in fhirpath.functions, or a callable (see `implementation`)
+        self.params = params
+        self.input = input  # accepted item type(s) of the focus, e.g. 'String', 'Integer|Decimal'
+        self.singleton_input = singleton_input  # spec errorOnMultipleInput
+        self.returns = returns  # a type name, or SAME_AS_INPUT
+        self.on_empty = on_empty
+        self.section = section  # "5.2.1": hover links to the spec
+        self.summary = summary  # one line, our own words
+        self.scalar = scalar
+        self.variadic = variadic  # the last parameter may repeat (coalesce, sort)
+        self.flow = flow  # where the result's items come from, if not from ``returns``
+        self.ordered_input = ordered_input  # the result depends on the input's order (first, skip): spec §3
+        self.unordered_result = unordered_result  # the result's order is undefined (children, descendants): §5.9
+        # the implementation reads neither its EvalContext nor the active one (given no
+        # criteria or lazy argument): an expression of such calls, paths and literals is
+        # evaluated without a context (see `fhirpath.compiler.Compiler.context_free`)
+        self.context_free = context_free
+
+    def __repr__(self) -> str:
+        return f"<FunctionSpec {self.signature()}>"
 
     @property
     def min_args(self) -> int:
@@ -152,22 +185,41 @@ def pairs(text: str, result: str | None = None) -> tuple[tuple[str | None, str, 
     return tuple(found)
 
 
-class OperatorSpec(NamedTuple):
+class OperatorSpec:
     """A binary or unary operator. ``impl(left, right) -> tuple`` on collections; with
     ``lazy_right`` the right operand arrives as a thunk (and, or, implies). ``left`` is
     None for a unary operator."""
 
-    symbol: str
-    impl: Callable | str  # as FunctionSpec.impl
-    left: str | None = "Any"
-    right: str = "Any"
-    returns: str = "Any"
-    section: str = ""
-    summary: str = ""
-    lazy_right: bool = False
-    context_free: bool = False  # as FunctionSpec.context_free
-    #: (left, right, result) per pair of operand types the operator takes (see `pairs`)
-    type_pairs: tuple[tuple[str | None, str, str], ...] = ()
+    __slots__ = ("symbol", "impl", "left", "right", "returns", "section", "summary", "lazy_right", "context_free",
+                 "type_pairs")
+
+    def __init__(
+        self,
+        symbol: str,
+        impl: Callable | str,
+        left: str | None = "Any",
+        right: str = "Any",
+        returns: str = "Any",
+        section: str = "",
+        summary: str = "",
+        lazy_right: bool = False,
+        context_free: bool = False,
+        type_pairs: tuple[tuple[str | None, str, str], ...] = (),
+    ) -> None:
+        self.symbol = symbol
+        self.impl = impl  # as FunctionSpec.impl
+        self.left = left
+        self.right = right
+        self.returns = returns
+        self.section = section
+        self.summary = summary
+        self.lazy_right = lazy_right
+        self.context_free = context_free  # as FunctionSpec.context_free
+        # (left, right, result) per pair of operand types the operator takes (see `pairs`)
+        self.type_pairs = type_pairs
+
+    def __repr__(self) -> str:
+        return f"<OperatorSpec {self.symbol!r}>"
 
     def result_type(self, left: str | None, right: str) -> str | None:
         """The result type of the operand types ``left`` and ``right``, None if not a pair."""
