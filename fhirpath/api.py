@@ -89,7 +89,9 @@ class Expression:
         if path is not None and t is not None and not typed:  # the JSON read along a plan?
             plans = path[3]
             if type(plans) is dict:  # a path from the resource: a plan per type
-                plan = plans.get(t) or plan_for(plans, t, None, path[2])
+                plan = plans.get(t)
+                if plan is None:
+                    plan = plan_for(plans, t, None, path[2])
             else:  # a path from a type named first: its plan, made when compiled
                 plan = plans if t is path[0] else False
             if plan:

@@ -484,7 +484,9 @@ class Compiler:
                 item = this[0]
                 if type(item) is tuple and item[1] is not None and type(item[0]) is dict:
                     plans, root_type, navigators, value, kind, equal = plan_data
-                    plan = plans.get(item[1]) or plan_for(plans, item[1], root_type, navigators)
+                    plan = plans.get(item[1])
+                    if plan is None:
+                        plan = plan_for(plans, item[1], root_type, navigators)
                     values = read_values(plan, item[0]) if plan else None
                     if values is not None:
                         if not values:
