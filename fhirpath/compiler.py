@@ -159,10 +159,7 @@ class Compiler:
     def _kept_type(self, call: ast.Call):
         """The model type ``T`` of a call ``x.ofType(T)`` that can be part of a
         navigation step: the builtin ofType() with a type the model defines."""
-        if call.name != "ofType" or len(call.args) != 1 or self.model is None:
-            return None
-        spec = self.functions.get("ofType")
-        if spec is None or implementation(spec.impl) is not type_ops.of_type:
+        if call.name != "ofType" or len(call.args) != 1 or self.model is None or not self._is_builtin("ofType"):
             return None
         name = ast.dotted_name(call.args[0])
         found = None if name is None else type_ops.resolve_type_name(name, self.model)
@@ -327,7 +324,8 @@ class Compiler:
             _, select, steps = self._path(links, target)
             return _path_closure(select, steps)
         steps = tuple(self._navigator(name, kept) for name, kept in links)
-        if links[0][0] not in SIDECAR_MEMBERS and self._is_builtin_call(target, "descendants"):
+        if (links[0][0] not in SIDECAR_MEMBERS and type(target) is ast.Call and target.name == "descendants"
+                and not target.args and self._is_builtin("descendants")):
             return self._descendants_members(target, steps, base)
         root = self._compile(target, base)
         return lambda ctx, this: walk_path(steps, root(ctx, this))
@@ -350,10 +348,8 @@ class Compiler:
 
         return members_of_descendants
 
-    def _is_builtin_call(self, node: ast.Node, name: str) -> bool:
-        """Is ``node`` a call, without arguments, of the builtin function ``name``?"""
-        if type(node) is not ast.Call or node.name != name or node.args:
-            return False
+    def _is_builtin(self, name: str) -> bool:
+        """Does ``name`` call the builtin function (not one the caller's table replaced)?"""
         spec = self.functions.get(name)
         return spec is not None and spec is FUNCTIONS.get(name)
 
@@ -462,17 +458,17 @@ class Compiler:
         path's steps for the item's type, its values are read from the JSON along a
         plan and compared as they are, making no nodes; anything else (no single value
         of the literal's type, odd JSON) goes the general way, with the same result."""
-        path, literal, path_at = node.left, node.right, base
+        path, literal = node.left, node.right
         if type(path) is ast.Literal:
-            path, literal, path_at = literal, path, base + node.right_at
+            path, literal = literal, path
         if type(literal) is not ast.Literal or literal.kind not in ("string", "integer", "boolean"):
             return None
         if literal.kind == "integer" and not INTEGER_RANGE[0] <= literal.value <= INTEGER_RANGE[1]:
             return None  # the general way reports it
-        found = self.path(path)
-        if found is None or not found[2] or self.model is None:
+        found = None if self.model is None else self.path(path)
+        if found is None or not found[2]:
             return None
-        left = self._sub(path, path_at)
+        left = _path_closure(found[1], found[2])  # what compiling the path gives
         impl = implementation(OPERATORS[node.op].impl)
         span = ast.span(node, base)
         # one cell for the plan's data: a closure cell per value costs memory per expression

@@ -37,20 +37,22 @@ def descendants(ctx, focus: tuple) -> tuple:
 
 
 def _descendants(ctx, focus: tuple) -> tuple:
-    most = ctx.limits.max_items
-    found = descendants_of(focus, ctx.model, most)
-    if found is None:
-        raise items_error(most, "descendants()")
-    return tuple(found)
+    return tuple(_walk(ctx, focus, descendants_of))
 
 
 def descendants_with_members(ctx, focus: tuple) -> tuple:
     """The descendants a member read can find anything in (``descendants().linkId``
     compiles to a walk over these, see `fhirpath.compiler`): the same limit and the
     same steps as descendants(), without making the primitive nodes."""
+    holders, total = _walk(ctx, focus, member_holders)
+    ctx.spend(total)
+    return holders
+
+
+def _walk(ctx, focus: tuple, walk):
+    """``walk(focus, model, limit)``, an error past Limits.max_items descendants."""
     most = ctx.limits.max_items
-    found = member_holders(focus, ctx.model, most)
+    found = walk(focus, ctx.model, most)
     if found is None:
         raise items_error(most, "descendants()")
-    ctx.spend(found[1])
-    return found[0]
+    return found

@@ -558,7 +558,8 @@ def _children(items, model, out: list, expand: list, primitives: bool = True) ->
                 entry = _key_plan(t, plans, key)
             child, how, reader, other = entry
             if how is _PRIMITIVE:
-                if other not in value:  # the common case: no id or extensions beside the value
+                extra = value.get(other)
+                if extra is None:  # the common case: no id or extensions beside the value
                     if not primitives:
                         skipped += len(found) - found.count(None) if type(found) is list else 1
                         continue
@@ -574,7 +575,7 @@ def _children(items, model, out: list, expand: list, primitives: bool = True) ->
                         append((reader(found), child, item, key, None))
                     continue
                 mark = len(out)
-                _primitives(found, value[other], child, reader, item, key, append)
+                _primitives(found, extra, child, reader, item, key, append)
             elif how is _COMPLEX:
                 if type(found) is list:
                     index = 0
