@@ -80,40 +80,20 @@ def _build() -> _Parser:
     return _parser
 
 
-class _Token(str):
-    """A token: its text, its terminal's name and where it is (as lark's Token has them)."""
-
-    __slots__ = ("type", "start_pos", "end_pos")
-
-    def __new__(cls, kind: str, value: str, start: int, end: int) -> _Token:
-        token = str.__new__(cls, value)
-        token.type, token.start_pos, token.end_pos = kind, start, end
-        return token
+# A token is a plain tuple, (terminal, text, start, end): cheaper to make than an object,
+# and the callbacks read its fields by index.
 
 
 class _UnexpectedToken(Exception):
     """A token no action of the state takes; ``expected`` are the terminals it takes."""
 
-    def __init__(self, token: _Token, expected: set[str]) -> None:
-        super().__init__(token.type)
+    def __init__(self, token: tuple, expected: set[str]) -> None:
+        super().__init__(token[0])
         self.token, self.expected = token, expected
 
 
-class _Reduce:
-    """A state whose every lookahead calls for one reduction: the lookaheads (a set
-    shared by the states that have the same) and that action, instead of a dict of
-    thirty equal entries: the parser keeps 86 KB instead of 130 KB, parsing takes 4% longer."""
-
-    __slots__ = ("symbols", "action")
-
-    def __init__(self, symbols: frozenset, action: tuple) -> None:
-        self.symbols, self.action = symbols, action
-
-    def get(self, symbol: str):
-        return self.action if symbol in self.symbols else None
-
-    def __iter__(self):
-        return iter(self.symbols)
+# how a rule's reduction makes its value (see `_Parser.parse`)
+_PASS, _CALL, _GENERAL = 0, 1, 2
 
 
 class _Parser:
@@ -122,107 +102,159 @@ class _Parser:
     A rule's reduction does what lark's tree builder would: drop the children lark
     filters out, splice in the children of inlined ``_rules``, put None for absent
     ``[optional]`` items, pass a single child through for ``?rules``, then call the
-    callback named after the rule or its alias."""
+    callback named after the rule or its alias.
 
-    __slots__ = ("_states", "_start", "_end", "_rules", "_master", "_keywords", "_ignore")
+    Two standard table compressions make it faster than running lark's tables as they
+    are, and smaller: a state whose every lookahead calls for one reduction (80 of 145)
+    reduces without looking at the token (a *default reduction*: a wrong token is still
+    caught before it is shifted, by the next state that reads it), and a shift or goto
+    into a state that would only pass its one child through a ``?rule`` goes straight to
+    where that reduction would have led (`_skip_pass_through`): ``Patient.name.given``
+    takes 6 reductions instead of 12."""
+
+    __slots__ = ("_states", "_defaults", "_start", "_end", "_rules", "_scanner", "_keywords", "_ignore")
 
     def __init__(self, tables: dict) -> None:
-        # per state: {symbol: (shift?, next state or rule index)}; a state that takes
-        # every lookahead to the same reduction (most do) as a `_Reduce`
-        keysets: dict = {}  # one object per distinct lookahead set
-        states = []
-        for actions in tables["states"]:
-            if len(actions) > 1 and len(set(actions.values())) == 1:
-                symbols = frozenset(actions)
-                actions = _Reduce(keysets.setdefault(symbols, symbols), next(iter(actions.values())))
-            states.append(actions)
-        self._states = states
-        self._start, self._end = tables["start"], tables["end"]
+        rules = tables["rules"]
         builder = _Builder()
-        self._rules = tuple(
-            (origin, size, getattr(builder, name) if name else None, expand1, include, trailing,
-             # a ?rule of one child that passes it through: only the state changes
-             expand1 and size == 1 and include in (None, ((0, False, 0),)) and not trailing)
-            for origin, size, name, expand1, include, trailing in tables["rules"]
-        )
+        numbers: dict = {}  # one int object per distinct action
+
+        def number(value: int) -> int:
+            return numbers.setdefault(value, value)
+
+        made = []
+        for origin, size, name, expand1, include, trailing in rules:
+            callback = getattr(builder, name) if name else None
+            if expand1 and size == 1 and include in (None, ((0, False, 0),)) and not trailing:
+                mode = _PASS
+            elif callback is not None and include is None and not expand1:
+                mode = _CALL
+            else:
+                mode = _GENERAL
+            made.append((origin, size, callback, mode, expand1, include, trailing))
+        self._rules = tuple(made)
+        # per state: {symbol: shift or goto state (>= 0) or ~rule (< 0)}
+        encoded = [
+            {symbol: number(arg if shift else ~arg) for symbol, (shift, arg) in actions.items()}
+            for actions in tables["states"]
+        ]
+        self._start, self._end = tables["start"], tables["end"]
+        defaults: list = [None] * len(encoded)
+        for state, actions in enumerate(encoded):
+            distinct = set(actions.values())
+            if len(distinct) == 1 and min(distinct) < 0:
+                defaults[state] = next(iter(distinct))
+        _skip_pass_through(encoded, defaults, self._rules, self._end)
+        self._defaults = defaults
+        self._states = [None if default is not None else actions for default, actions in zip(defaults, encoded)]
         lexer = tables["lexer"]
-        self._master = re.compile(lexer["master"])
+        self._scanner = re.compile(lexer["master"]).scanner
         self._keywords = lexer["keywords"]
         self._ignore = frozenset(lexer["ignore"])
 
-    def tokens(self, text: str):
+    def tokens(self, text: str) -> list:
         """The tokens of ``text``, then $END: one master regex tries the terminals in
         lark's order; words the IDENTIFIER pattern also matches (``and``, ``is``...) are
         looked up after an identifier match, which is how lark keeps ``android`` one
         identifier."""
-        match, keywords, ignore = self._master.match, self._keywords, self._ignore
-        at, end = 0, len(text)
-        while at < end:
-            found = match(text, at)
-            if found is None:
-                raise _bad_character(at, text)
-            kind, stop = found.lastgroup, found.end()
+        keywords, ignore = self._keywords, self._ignore
+        next_match = self._scanner(text).match
+        tokens = []
+        append = tokens.append
+        at = 0
+        found = next_match()
+        while found is not None:
+            kind = found.lastgroup
+            stop = found.end()
             if kind not in ignore:
                 value = found.group()
                 if kind == "IDENTIFIER":
                     kind = keywords.get(value, kind)
-                yield _Token(kind, value, at, stop)
+                append((kind, value, at, stop))
             at = stop
-        yield _Token("$END", "", end, end)
+            found = next_match()
+        end = len(text)
+        if at < end:
+            raise _bad_character(at, text)
+        append(("$END", "", end, end))
+        return tokens
 
     def parse(self, text: str):
         """Shift each token after the reductions it calls for; at $END, the result."""
-        states, rules, end_state = self._states, self._rules, self._end
-        state_stack = [self._start]
+        states, defaults, rules, end_state = self._states, self._defaults, self._rules, self._end
+        stack = [self._start]
         values: list = []
         for token in self.tokens(text):
-            kind = token.type
+            kind = token[0]
             while True:
-                actions = states[state_stack[-1]]
-                action = actions.get(kind)
+                action = defaults[stack[-1]]
                 if action is None:
-                    raise _UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
-                shift, target = action
-                if shift:
-                    state_stack.append(target)
-                    values.append(token)
-                    break
-                origin, size, callback, expand1, include, trailing, passthrough = rules[target]
-                if passthrough:
-                    del state_stack[-1]
-                    state_stack.append(states[state_stack[-1]][origin][1])
-                    if kind == "$END" and state_stack[-1] == end_state:
+                    actions = states[stack[-1]]
+                    action = actions.get(kind)
+                    if action is None:
+                        raise _UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
+                    if action >= 0:
+                        stack.append(action)
+                        values.append(token)
+                        break
+                origin, size, callback, mode, expand1, include, trailing = rules[~action]
+                if mode == _PASS:  # the value stays; only the state changes
+                    del stack[-1]
+                    goto = states[stack[-1]][origin]
+                    stack.append(goto)
+                    if goto == end_state and kind == "$END":
                         return values[-1]
                     continue
-                if size:
-                    children = values[-size:]
-                    del values[-size:]
-                    del state_stack[-size:]
-                else:
-                    children = []
-                if include is not None:
-                    kept: list = []
-                    for index, splice, nones in include:
-                        if nones:
-                            kept += [None] * nones
-                        if splice:
-                            kept += children[index]
-                        else:
-                            kept.append(children[index])
-                    if trailing:
-                        kept += [None] * trailing
-                    children = kept
-                if expand1 and len(children) == 1:
-                    value = children[0]
-                elif callback is None:  # an inlined _rule: its parent splices these children
-                    value = children
-                else:
+                children = values[-size:]
+                del values[-size:]
+                del stack[-size:]
+                if mode == _CALL:
                     value = callback(children)
-                state_stack.append(states[state_stack[-1]][origin][1])
+                else:
+                    value = _reduce_generally(children, callback, expand1, include, trailing)
+                goto = states[stack[-1]][origin]
+                stack.append(goto)
                 values.append(value)
-                if kind == "$END" and state_stack[-1] == end_state:
+                if goto == end_state and kind == "$END":
                     return value
         raise AssertionError("the tables accept nothing after $END")  # pragma: no cover
+
+
+def _reduce_generally(children: list, callback, expand1: bool, include, trailing: int):
+    """A reduction that filters, splices or pads its children (lark's child filter)."""
+    if include is not None:
+        kept: list = []
+        for index, splice, nones in include:
+            if nones:
+                kept += [None] * nones
+            if splice:
+                kept += children[index]
+            else:
+                kept.append(children[index])
+        if trailing:
+            kept += [None] * trailing
+        children = kept
+    if expand1 and len(children) == 1:
+        return children[0]
+    if callback is None:  # an inlined _rule: its parent splices these children
+        return children
+    return callback(children)
+
+
+def _skip_pass_through(states: list, defaults: list, rules: tuple, end_state: int) -> None:
+    """Point every shift and goto that enters a state which only passes its child through
+    a ``?rule`` (by default reduction) at the state that reduction would go to from there."""
+    for actions in states:
+        for symbol, target in actions.items():
+            if target < 0:
+                continue
+            while defaults[target] is not None and rules[~defaults[target]][3] == _PASS:
+                origin = rules[~defaults[target]][0]
+                after = actions.get(origin)
+                if after is None or after == end_state:
+                    break
+                target = after
+            actions[symbol] = target
 
 
 def _read(path: str) -> bytes:
@@ -339,14 +371,14 @@ def write_tables() -> None:
 
 # ---- the internal transformer -------------------------------------------------------
 # Every callback returns a "located" tuple (node, start, end, depth): the node, the
-# absolute extent of its text, and its nesting depth. Tokens carry start_pos/end_pos.
+# absolute extent of its text, and its nesting depth. Tokens are (terminal, text, start, end).
 
 _ESCAPED = {"'": "'", '"': '"', "`": "`", "\\": "\\", "/": "/", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
-def unescape(token) -> str:
+def unescape(token: tuple) -> str:
     """The text between a token's delimiters, escapes resolved (surrogate pairs joined)."""
-    raw = token[1:-1]
+    raw = token[1][1:-1]
     if "\\" not in raw:
         return raw
     out = []
@@ -365,7 +397,7 @@ def unescape(token) -> str:
             out.append(chr(int(raw[i + 2 : i + 6], 16)))
             i += 6
         else:
-            at = token.start_pos + 1 + i
+            at = token[2] + 1 + i
             raise FHIRPathSyntaxError(
                 f"invalid escape sequence '\\{nxt}'", code="invalid-escape", start=at, end=at + 2
             )
@@ -377,10 +409,12 @@ def _is_hex4(text: str, at: int) -> bool:
     return len(digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in digits)
 
 
-def _name(token) -> tuple[str, int, int]:
+def _name(token: tuple) -> tuple[str, int, int]:
     """(name, start, end) of an identifier token; a ``%'string'`` variable name too."""
-    name = unescape(token) if token.type in ("DELIMITED_IDENTIFIER", "STRING") else str(token)
-    return name, token.start_pos, token.end_pos
+    kind, name, start, end = token
+    if kind == "DELIMITED_IDENTIFIER" or kind == "STRING":
+        name = unescape(token)
+    return name, start, end
 
 
 #: sub-trees up to this depth are shared through the node pool. Measured on the 2,841
@@ -409,7 +443,7 @@ def _literal(kind: str, value, unit, start: int, end: int):
 def _token_literal(kind: str, convert):
     def callback(self, children):
         token = children[0]
-        return _literal(kind, convert(token), None, token.start_pos, token.end_pos)
+        return _literal(kind, convert(token), None, token[2], token[3])
 
     return callback
 
@@ -420,7 +454,7 @@ class _Builder:
     # -- names ---------------------------------------------------------------------
 
     def qualified_identifier(self, children):
-        names = [_name(child) for child in children if child.type != "DOT"]
+        names = [_name(child) for child in children if child[0] != "DOT"]
         return ".".join(name for name, _, _ in names), names[0][1], names[-1][2]
 
     # -- terms ---------------------------------------------------------------------
@@ -430,19 +464,19 @@ class _Builder:
         return _leaf(ast.Identifier, name, start, end)
 
     def special(self, children):
-        token = children[0]
-        return _leaf(ast.Special, str(token), token.start_pos, token.end_pos)
+        _, name, start, end = children[0]
+        return _leaf(ast.Special, name, start, end)
 
     def variable(self, children):
         percent, what = children
         name, _, end = _name(what)
-        start = percent.start_pos
+        start = percent[2]
         return _leaf(ast.Variable, name, start, end)
 
     def function(self, children):
         identifier, _, arguments, rpar = children
         name, start, _ = _name(identifier)
-        return _call(None, name, arguments or (), start, start, rpar.end_pos)
+        return _call(None, name, arguments or (), start, start, rpar[3])
 
     def parenthesized(self, children):
         return children[1]
@@ -461,13 +495,13 @@ class _Builder:
     def method(self, children):
         target, _, identifier, _, arguments, rpar = children
         name, name_start, _ = _name(identifier)
-        return _call(target, name, arguments or (), target[1], name_start, rpar.end_pos)
+        return _call(target, name, arguments or (), target[1], name_start, rpar[3])
 
     def index(self, children):
         (target, base, _, t_depth), lsqb, (index, i_start, _, i_depth), rsqb = children
-        start, end, index_at = lsqb.start_pos - base, rsqb.end_pos - base, i_start - base
+        start, end, index_at = lsqb[2] - base, rsqb[3] - base, i_start - base
         node = _pooled(ast.Index(target, index, index_at, start, end), max(t_depth, i_depth) + 1)
-        return node, base, rsqb.end_pos, max(t_depth, i_depth) + 1
+        return node, base, rsqb[3], max(t_depth, i_depth) + 1
 
     def instance(self, children):
         (target, base, _, _), _, selectors, rbrace = children
@@ -481,26 +515,26 @@ class _Builder:
         values = tuple(value[0] for _, value in selectors)
         values_at = tuple(value[1] - base for _, value in selectors)
         nesting = max((value[3] for _, value in selectors), default=0) + 1
-        end = rbrace.end_pos - base
+        end = rbrace[3] - base
         node = _pooled(ast.Instance(type_name, names, values, values_at, 0, end), nesting)
-        return node, base, rbrace.end_pos, nesting
+        return node, base, rbrace[3], nesting
 
-    def element_selectors(self, children):
-        return [child for child in children if isinstance(child, tuple)]
+    def element_selectors(self, children):  # (name, value) pairs, without the ',' and ':' tokens
+        return [child for child in children if len(child) == 2]
 
     def element_selector(self, children):
         identifier, _, value = children
         return _name(identifier)[0], value
 
-    def arguments(self, children):
-        return [child for child in children if isinstance(child, tuple)]
+    def arguments(self, children):  # the arguments, without the ',' tokens
+        return [child for child in children if child[0].__class__ is not str]
 
     def sort_key(self, children):
         (key, base, _, nesting), keyword = children
-        start, end = keyword.start_pos - base, keyword.end_pos - base
-        descending = keyword == "desc"
-        node = _pooled(ast.SortKey(key, descending, start, end), nesting + 1)
-        return node, base, keyword.end_pos, nesting + 1
+        _, word, keyword_start, keyword_end = keyword
+        start, end = keyword_start - base, keyword_end - base
+        node = _pooled(ast.SortKey(key, word == "desc", start, end), nesting + 1)
+        return node, base, keyword_end, nesting + 1
 
     # -- operators -----------------------------------------------------------------
 
@@ -510,11 +544,11 @@ class _Builder:
         pending = []  # operator tokens still waiting for their right operand to complete
         for i in range(1, len(children), 2):
             op, follower = children[i], children[i + 1]
-            level = _PRECEDENCE[op]
-            while pending and _PRECEDENCE[pending[-1]] >= level:  # left-associative
+            level = _PRECEDENCE[op[1]]
+            while pending and _PRECEDENCE[pending[-1][1]] >= level:  # left-associative
                 right = operands.pop()
                 operands.append(_binary(operands.pop(), pending.pop(), right))
-            if op.type in ("IS", "AS"):
+            if op[0] == "IS" or op[0] == "AS":
                 operands.append(_type_op(operands.pop(), op, follower))
             else:
                 pending.append(op)
@@ -525,9 +559,8 @@ class _Builder:
         return operands[0]
 
     def unary(self, children):
-        op, (operand, o_start, o_end, nesting) = children
-        operator, base = str(op), op.start_pos
-        operand_at, end = o_start - base, op.end_pos - base
+        (_, operator, base, op_end), (operand, o_start, o_end, nesting) = children
+        operand_at, end = o_start - base, op_end - base
         node = _pooled(ast.Unary(operator, operand, operand_at, 0, end), nesting + 1)
         return node, base, o_end, nesting + 1
 
@@ -535,49 +568,48 @@ class _Builder:
 
     def empty(self, children):
         lbrace, rbrace = children
-        return _literal("empty", None, None, lbrace.start_pos, rbrace.end_pos)
+        return _literal("empty", None, None, lbrace[2], rbrace[3])
 
-    boolean = _token_literal("boolean", lambda token: token == "true")
+    boolean = _token_literal("boolean", lambda token: token[1] == "true")
     string = _token_literal("string", unescape)
-    integer = _token_literal("integer", int)
-    decimal = _token_literal("decimal", Decimal)
-    long = _token_literal("long", lambda token: int(token[:-1]))
+    integer = _token_literal("integer", lambda token: int(token[1]))
+    decimal = _token_literal("decimal", lambda token: Decimal(token[1]))
+    long = _token_literal("long", lambda token: int(token[1][:-1]))
 
     def temporal(self, children):
-        token = children[0]
-        text = token[1:]
+        _, text, start, end = children[0]
+        text = text[1:]
         kind = "time" if text[0] == "T" else "datetime" if "T" in text else "date"
-        return _literal(kind, text, None, token.start_pos, token.end_pos)
+        return _literal(kind, text, None, start, end)
 
     def quantity(self, children):
         number, unit = children
-        if unit.type == "STRING":
+        if unit[0] == "STRING":
             unit_text = unescape(unit)
-        elif unit in ast.CALENDAR_UNITS:
-            unit_text = str(unit)
+        elif unit[1] in ast.CALENDAR_UNITS:
+            unit_text = unit[1]
         else:
             raise FHIRPathSyntaxError(
-                f"expected a unit after a number ('mg' or a calendar unit such as days), found '{unit}'",
-                code="unexpected-token", start=unit.start_pos, end=unit.end_pos,
+                f"expected a unit after a number ('mg' or a calendar unit such as days), found '{unit[1]}'",
+                code="unexpected-token", start=unit[2], end=unit[3],
             )
-        return _literal("quantity", Decimal(number), unit_text, number.start_pos, unit.end_pos)
+        return _literal("quantity", Decimal(number[1]), unit_text, number[2], unit[3])
 
 
 _PRECEDENCE = ast.PRECEDENCE
 
 
 def _binary(left, op, right):
-    (left_node, base, _, l_depth), (right_node, r_start, r_end, r_depth) = left, right
-    operator = str(op)
-    right_at, start, end = r_start - base, op.start_pos - base, op.end_pos - base
+    (left_node, base, _, l_depth), (_, operator, op_start, op_end), (right_node, r_start, r_end, r_depth) = left, op, right
+    right_at, start, end = r_start - base, op_start - base, op_end - base
     node = _pooled(ast.Binary(operator, left_node, right_node, right_at, start, end), max(l_depth, r_depth) + 1)
     return node, base, r_end, max(l_depth, r_depth) + 1
 
 
 def _type_op(target, op, type_name):
     (target_node, base, _, nesting), (name, _, t_end) = target, type_name
-    operator = str(op)
-    start, end = op.start_pos - base, t_end - base
+    operator = op[1]
+    start, end = op[2] - base, t_end - base
     node = _pooled(ast.TypeOp(operator, target_node, name, start, end), nesting + 1)
     return node, base, t_end, nesting + 1
 
@@ -639,10 +671,10 @@ def _words(expected: set[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _found(token, text: str) -> str:
-    if token.type == "$END":
+def _found(token: tuple, text: str) -> str:
+    if token[0] == "$END":
         return "end of input"
-    value = str(token)
+    value = token[1]
     return f"'{value if len(value) <= 20 else value[:17] + '...'}'"
 
 
@@ -651,21 +683,20 @@ def _previous_token_is_dot(text: str, at: int) -> bool:
 
 
 def _translate(error: _UnexpectedToken, text: str) -> FHIRPathSyntaxError:
-    token = error.token
-    if token.type == "$END":
+    kind, _, start, end = error.token
+    if kind == "$END":
         return _unexpected_end(error.expected, text)
-    start = token.start_pos
-    if token.type == "STAR" and text[start - 1 : start] == "/" and "*/" not in text[start:]:
+    if kind == "STAR" and text[start - 1 : start] == "/" and "*/" not in text[start:]:
         return FHIRPathSyntaxError(
             "unterminated comment: '/*' has no closing '*/'", code="unterminated-comment",
             start=start - 1, end=len(text), expression=text,
         )
     if _previous_token_is_dot(text, start) and "IDENTIFIER" in error.expected:
-        message = f"expected an identifier or function call after '.', found {_found(token, text)}"
+        message = f"expected an identifier or function call after '.', found {_found(error.token, text)}"
     else:
-        message = f"expected {_words(error.expected)}, found {_found(token, text)}"
+        message = f"expected {_words(error.expected)}, found {_found(error.token, text)}"
     return FHIRPathSyntaxError(
-        message, code="unexpected-token", start=start, end=token.end_pos, expression=text
+        message, code="unexpected-token", start=start, end=end, expression=text
     )
 
 
