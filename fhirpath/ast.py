@@ -336,6 +336,13 @@ NODE_CLASSES = (Literal, Identifier, Variable, Special, Member, Call, Index, Una
 # ---- the node pool ---------------------------------------------------------
 
 
+class _Entry(weakref.ref):
+    """A pool entry: a weak reference that knows its key. weakref.KeyedRef is the same
+    with a Python ``__new__`` and ``__init__``, which made an entry cost 4x as much."""
+
+    __slots__ = ("key",)
+
+
 class NodePool:
     """Hash-consing for immutable nodes: `intern` returns the live node equal to the one
     given, if there is one, else keeps the given one for next time.
@@ -355,7 +362,7 @@ class NodePool:
         refs = self._refs
         self_ref = weakref.ref(self)
 
-        def remove(ref: weakref.KeyedRef) -> None:
+        def remove(ref: _Entry) -> None:
             # called by the garbage collector when a pooled node dies
             if self_ref() is not None and refs.get(ref.key) is ref:
                 del refs[ref.key]
@@ -376,7 +383,9 @@ class NodePool:
                 return node  # a hash collision: leave the entry, don't share this one
         self.misses += 1
         if len(self._refs) < self.max_size:
-            self._refs[digest] = weakref.KeyedRef(node, self._remove, digest)
+            entry = _Entry(node, self._remove)
+            entry.key = digest
+            self._refs[digest] = entry
         return node
 
     def __len__(self) -> int:

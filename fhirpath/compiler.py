@@ -56,6 +56,11 @@ _EQUALITY = frozenset({"=", "!="})
 _SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
 
 
+#: (model, typed_choices) -> (navigators by name, root selects by type name); models
+#: stay loaded once loaded, so this holds at most a few entries
+_MODEL_DERIVED: dict = {}
+
+
 class Compiler:
     """Compiles trees for one model and function table."""
 
@@ -64,8 +69,13 @@ class Compiler:
         self.functions = functions
         self.strict = strict
         self.typed_choices = typed_choices  # lenient mode: Observation.valueQuantity navigates
-        self._navigators: dict[str, Navigator] = {}
-        self._root_selects: dict = {}
+        # what compiling derives from the model alone, shared by every compiler of the
+        # same model and choice mode (so a new Engine starts warm; bounded by the model)
+        derived = _MODEL_DERIVED.get((model, typed_choices))
+        if derived is None:
+            derived = _MODEL_DERIVED.setdefault((model, typed_choices), ({}, {}))
+        self._navigators: dict[str, Navigator] = derived[0]
+        self._root_selects: dict = derived[1]
         # Where compilation is: the caller's declared variables, the names
         # defineVariable() has made visible, and whether one computed at run time has
         # (then any %name may exist). Each compile() works on its own copy.
