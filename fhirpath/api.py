@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
-from fhirpath.ast import walk
+from fhirpath.ast import size, walk
 from fhirpath.errors import FHIRPathError, FHIRPathEvaluationError
 from fhirpath.functions.spec import FunctionSpec
 from fhirpath.model import SYSTEM_TYPES, load_model, system_type
@@ -239,13 +239,16 @@ class Engine:
                 found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
                 if found is not None:
                     raise as_error(found)
-            nodes = 0
-            context_free = True
-            for node, _ in walk(tree):
-                nodes += 1
-                if context_free and not compiler.context_free(node):
-                    context_free = False
-            closure = None if path is not None else compiler.compile(tree, base, variables=variables)
+            if path is not None:  # evaluated without a closure or a context
+                nodes, context_free, closure = size(tree), True, None
+            else:
+                nodes = 0
+                context_free = True
+                for node, _ in walk(tree):
+                    nodes += 1
+                    if context_free and not compiler.context_free(node):
+                        context_free = False
+                closure = compiler.compile(tree, base, variables=variables)
         except FHIRPathError as error:
             error.expression = expression
             raise error from None

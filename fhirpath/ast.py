@@ -455,6 +455,17 @@ def dotted_name(node: Node) -> str | None:
     return ".".join(reversed(parts))
 
 
+def size(node: Node) -> int:
+    """How many nodes the tree has."""
+    count = 0
+    stack = [node]
+    while stack:
+        count += 1
+        for child, _ in stack.pop().children():
+            stack.append(child)
+    return count
+
+
 def depth(node: Node) -> int:
     """Nesting depth of the tree (a single node is 1)."""
     deepest = 0

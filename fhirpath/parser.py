@@ -124,6 +124,8 @@ class _Parser:
 
         made = []
         for origin, size, name, expand1, include, trailing in rules:
+            if size == 0:  # `parse` slices the last ``size`` values: [-0:] would take all
+                raise ValueError(f"rule {origin!r} of fhirpath.lark is empty; write it with [optional] items")
             callback = getattr(builder, name) if name else None
             if expand1 and size == 1 and include in (None, ((0, False, 0),)) and not trailing:
                 mode = _PASS
@@ -182,27 +184,28 @@ class _Parser:
     def parse(self, text: str):
         """Shift each token after the reductions it calls for; at $END, the result."""
         states, defaults, rules, end_state = self._states, self._defaults, self._rules, self._end
-        stack = [self._start]
+        state = self._start
+        stack = [state]  # the states, the last one is ``state``
         values: list = []
         for token in self.tokens(text):
             kind = token[0]
             while True:
-                action = defaults[stack[-1]]
+                action = defaults[state]
                 if action is None:
-                    actions = states[stack[-1]]
+                    actions = states[state]
                     action = actions.get(kind)
                     if action is None:
                         raise _UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
                     if action >= 0:
                         stack.append(action)
+                        state = action
                         values.append(token)
                         break
                 origin, size, callback, mode, expand1, include, trailing = rules[~action]
                 if mode == _PASS:  # the value stays; only the state changes
-                    del stack[-1]
-                    goto = states[stack[-1]][origin]
-                    stack.append(goto)
-                    if goto == end_state and kind == "$END":
+                    state = states[stack[-2]][origin]
+                    stack[-1] = state
+                    if state == end_state and kind == "$END":
                         return values[-1]
                     continue
                 children = values[-size:]
@@ -212,10 +215,10 @@ class _Parser:
                     value = callback(children)
                 else:
                     value = _reduce_generally(children, callback, expand1, include, trailing)
-                goto = states[stack[-1]][origin]
-                stack.append(goto)
+                state = states[stack[-1]][origin]
+                stack.append(state)
                 values.append(value)
-                if goto == end_state and kind == "$END":
+                if state == end_state and kind == "$END":
                     return value
         raise AssertionError("the tables accept nothing after $END")  # pragma: no cover
 
@@ -460,8 +463,10 @@ class _Builder:
     # -- terms ---------------------------------------------------------------------
 
     def name(self, children):
-        name, start, end = _name(children[0])
-        return _leaf(ast.Identifier, name, start, end)
+        kind, name, start, end = children[0]
+        if kind == "DELIMITED_IDENTIFIER":
+            name = unescape(children[0])
+        return NODE_POOL.intern(ast.Identifier(name, 0, end - start)), start, end, 1
 
     def special(self, children):
         _, name, start, end = children[0]
@@ -483,14 +488,15 @@ class _Builder:
 
     # -- postfix -------------------------------------------------------------------
 
-    def member(self, children):
-        target, _, identifier = children
-        name, name_start, name_end = _name(identifier)
-        node, t_start, _, nesting = target
-        base = t_start
-        start, end = name_start - base, name_end - base
-        built = _pooled(ast.Member(node, name, start, end), nesting + 1)
-        return built, base, name_end, nesting + 1
+    def member(self, children):  # the most frequent reduction: no helper calls
+        (node, base, _, nesting), _, (kind, name, name_start, name_end) = children
+        if kind == "DELIMITED_IDENTIFIER":
+            name = unescape(children[2])
+        built = ast.Member(node, name, name_start - base, name_end - base)
+        nesting += 1
+        if nesting <= POOLED_DEPTH:
+            built = NODE_POOL.intern(built)
+        return built, base, name_end, nesting
 
     def method(self, children):
         target, _, identifier, _, arguments, rpar = children
