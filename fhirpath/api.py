@@ -19,7 +19,9 @@ from fhirpath.model import SYSTEM_TYPES, load_model, system_type
 from fhirpath.parser import parse_located
 from fhirpath.runtime.collection import EMPTY
 from fhirpath.runtime.context import ACTIVE, DEFAULT_LIMITS, EvalContext, Limits, system_clock
-from fhirpath.runtime.element import plan_for, read_values, resource_type, value_plan, walk_path, walk_values
+from fhirpath.runtime.element import (
+    filtered_plan, plan_for, read_filtered, read_values, resource_type, value_plan, walk_path, walk_values,
+)
 
 DEFAULT_CACHE_SIZE = 512
 
@@ -30,10 +32,11 @@ class Expression:
     It keeps the closures, not the syntax tree (`tree` parses the source again when
     asked): a cached expression then costs a few KB instead of twice that."""
 
-    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_context_free", "_path", "__weakref__")
+    __slots__ = ("source", "strict", "nodes", "_closure", "_engine", "_context_free", "_path", "_filtered",
+                 "__weakref__")
 
     def __init__(self, source: str, closure, strict: bool, engine: Engine, nodes: int,
-                 context_free: bool = False, path: tuple | None = None) -> None:
+                 context_free: bool = False, path: tuple | None = None, filtered: tuple | None = None) -> None:
         self.source = source
         self.strict = strict
         self.nodes = nodes  # syntax-tree size, for the cache's memory estimate
@@ -48,6 +51,11 @@ class Expression:
         # type (`plan_for`) when no type is named first; else it walks the path and
         # reads the last step's values only (`walk_values`).
         self._path = path
+        # a path with where() filters (`Compiler.filtered_path`): (root type, stages,
+        # finishing function, plans as in a path's). evaluate() reads the JSON along
+        # its plan (`read_filtered`); the closure, for whatever the plan cannot read,
+        # is compiled again on first need (holding it would double what this costs)
+        self._filtered = filtered
 
     def __repr__(self) -> str:
         return f"<Expression {self.source!r}>"
@@ -98,6 +106,25 @@ class Expression:
                 values = read_values(plan, resource)
                 if values is not None:
                     return values
+        filtered = self._filtered
+        if filtered is not None and t is not None and not typed:
+            root_type, stages, finish, plans = filtered
+            if type(plans) is dict:  # a path from the resource: a plan per type
+                plan = plans.get(t)
+                if plan is None:
+                    plan = plans[t] = filtered_plan(t, stages) or False
+            else:
+                plan = plans if t is root_type else False
+            if plan:
+                values = read_filtered(plan, resource)
+                if values is not None:
+                    if finish is None:
+                        return values
+                    if finish == "first":
+                        return values[:1]
+                    if finish == "count":
+                        return [len(values)]
+                    return [bool(values)] if finish == "exists" else [not values]
         root = ((resource, t, None, None, None),) if type(resource) is dict else engine.root(resource)
         if path is not None:  # no context, no error: walk, and keep only the values
             root_type, select, navigators, _ = path
@@ -112,8 +139,11 @@ class Expression:
                 ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
                 previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
                 ACTIVE.ctx = ctx
+            closure = self._closure
+            if closure is None:  # a filtered path the plan could not read
+                closure = self._closure = engine._closure_of(self)
             try:
-                result = self._closure(ctx, root)
+                result = closure(ctx, root)
             except FHIRPathEvaluationError as error:
                 error.expression = self.source
                 raise
@@ -239,6 +269,7 @@ class Engine:
                 found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
                 if found is not None:
                     raise as_error(found)
+            filtered = None
             if path is not None:  # evaluated without a closure or a context
                 nodes, context_free, closure = size(tree), True, None
             else:
@@ -248,11 +279,26 @@ class Engine:
                     nodes += 1
                     if context_free and not compiler.context_free(node):
                         context_free = False
-                closure = compiler.compile(tree, base, variables=variables)
+                closure = compiler.compile(tree, base, variables=variables)  # compiled to check it
+                filtered = compiler.filtered_path(tree)
+                if filtered is not None:
+                    root_type, _, stages, finish = filtered
+                    plans = {} if root_type is None else filtered_plan(root_type, stages) or False
+                    filtered = None if plans is False else (root_type, stages, finish, plans)
+                    if filtered is not None:
+                        closure = None  # compiled again if ever needed (`Expression._filtered`)
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
-        return Expression(expression, closure, strict, self, nodes, context_free, path)
+        return Expression(expression, closure, strict, self, nodes, context_free, path, filtered)
+
+    def _closure_of(self, expression: Expression):
+        """The closure of a compiled expression that was kept without one: its source
+        compiled again (it compiled before, so it does again; a filtered path has no
+        %variables to declare)."""
+        tree, base = parse_located(expression.source, max_length=self.limits.max_length,
+                                   max_depth=self.limits.max_depth)
+        return self._compiler(expression.strict).compile(tree, base)
 
     def _compiler(self, strict: bool):
         compiler = self._compilers.get(strict)

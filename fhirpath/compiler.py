@@ -52,6 +52,9 @@ CONTEXT_FREE_NODES = frozenset({ast.Literal, ast.Identifier, ast.Member, ast.Ind
 #: the operators `Compiler._compare_path_to_literal` reads
 _EQUALITY = frozenset({"=", "!="})
 
+#: functions that may end a filtered path (`Compiler.filtered_path`)
+_FINISHES = frozenset({"first", "count", "exists", "empty"})
+
 #: arguments that run in the function's own context: criteria, lazy branches, sort keys
 _SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
 
@@ -468,22 +471,16 @@ class Compiler:
         path's steps for the item's type, its values are read from the JSON along a
         plan and compared as they are, making no nodes; anything else (no single value
         of the literal's type, odd JSON) goes the general way, with the same result."""
-        path, literal = node.left, node.right
-        if type(path) is ast.Literal:
-            path, literal = literal, path
-        if type(literal) is not ast.Literal or literal.kind not in ("string", "integer", "boolean"):
+        found = self._path_and_literal(node)
+        if found is None:
             return None
-        if literal.kind == "integer" and not INTEGER_RANGE[0] <= literal.value <= INTEGER_RANGE[1]:
-            return None  # the general way reports it
-        found = None if self.model is None else self.path(path)
-        if found is None or not found[2]:
-            return None
-        left = _path_closure(found[1], found[2])  # what compiling the path gives
+        (root_type, select, navigators), value = found
+        left = _path_closure(select, navigators)  # what compiling the path gives
         impl = implementation(OPERATORS[node.op].impl)
         span = ast.span(node, base)
         # one cell for the plan's data: a closure cell per value costs memory per expression
-        plan_data = ({}, found[0], found[2], literal.value, type(literal.value), node.op == "=")
-        constant = (literal.value,)
+        plan_data = ({}, root_type, navigators, value, type(value), node.op == "=")
+        constant = (value,)
 
         def compare_path(ctx, this):
             if len(this) == 1:
@@ -506,6 +503,80 @@ class Compiler:
                 raise
 
         return compare_path
+
+    def _path_and_literal(self, node: ast.Binary) -> tuple | None:
+        """(`path` of the path, the literal's value) of ``path = literal`` or ``!=``, either
+        side, with a String, Integer (in range) or Boolean literal; else None."""
+        if node.op not in _EQUALITY:
+            return None
+        path, literal = node.left, node.right
+        if type(path) is ast.Literal:
+            path, literal = literal, path
+        if type(literal) is not ast.Literal or literal.kind not in ("string", "integer", "boolean"):
+            return None
+        if literal.kind == "integer" and not INTEGER_RANGE[0] <= literal.value <= INTEGER_RANGE[1]:
+            return None  # the general way reports it
+        found = None if self.model is None else self.path(path)
+        if found is None or not found[2]:
+            return None
+        return found, literal.value
+
+    def filtered_path(self, node: ast.Node) -> tuple | None:
+        """A path with where() filters, as `fhirpath.runtime.element.filtered_plan` reads
+        it: ``Patient.telecom.where(system = 'phone').value``, optionally ending in
+        ``first()``, ``count()``, ``exists()`` (with or without a criterion) or
+        ``empty()``. Each criterion is a `_path_and_literal` from the item.
+
+        Returns ``(root type, select, stages, finish)``: ``stages`` are (navigators,
+        criterion or None) from the root, a criterion being (navigators, literal value,
+        its type, True for ``=``); ``finish`` is the function's name or None. None for
+        any other expression."""
+        finish = None
+        if type(node) is ast.Call and node.target is not None and node.name in _FINISHES and self._is_builtin(node.name):
+            if not node.args:
+                finish, node = node.name, node.target
+            elif node.name == "exists" and len(node.args) == 1:  # exists(c) is where(c).exists()
+                finish = "exists"
+            else:
+                return None
+        stages = []
+        while True:
+            links, target = self._chain(node)
+            if type(target) is ast.Identifier:
+                root_type, select, navigators = self._path(links, target)
+                stages.append((navigators, None))
+                break
+            if (type(target) is not ast.Call or target.name not in ("where", "exists") or target.target is None
+                    or len(target.args) != 1 or not self._is_builtin(target.name)
+                    or (target.name == "exists" and (links or stages or node is not target))):
+                return None
+            criterion = self._criterion(target.args[0])
+            if criterion is None:
+                return None
+            stages.append((tuple(self._navigator(name, kept) for name, kept in links), None))
+            stages.append(((), criterion))
+            node = target.target
+        if len(stages) == 1:
+            return None  # a whole path, or one ending in a function: not filtered
+        # from the root: the path, then ((), criterion) and the members after it for
+        # each where(); a criterion joins the stage before it unless that has one
+        stages.reverse()
+        folded: list = [stages[0]]
+        for navigators, criterion in stages[1:]:
+            if criterion is not None and folded[-1][1] is None:
+                folded[-1] = (folded[-1][0], criterion)
+            elif criterion is not None or navigators:
+                folded.append((navigators, criterion))
+        return root_type, select, tuple(folded), finish
+
+    def _criterion(self, node: ast.Node) -> tuple | None:
+        if type(node) is not ast.Binary:
+            return None
+        found = self._path_and_literal(node)
+        if found is None or found[0][1] is not None:  # a type named first: not from the item
+            return None
+        (_, _, navigators), value = found
+        return navigators, value, type(value), node.op == "="
 
     def _union(self, node: ast.Binary, base: int):
         """``a | b | c ...`` as one union of all operands: search parameters join dozens

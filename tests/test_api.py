@@ -295,6 +295,87 @@ def test_a_path_the_model_fixes_reads_the_json_as_the_general_walk_does(resource
     assert compiled.evaluate(resource, typed=True) == closures.evaluate(resource, typed=True)
 
 
+FILTERED_PATHS = [
+    "Patient.telecom.where(system = 'phone').value", "Patient.name.where(use = 'official').given.first()",
+    "Encounter.type.coding.exists(system = 'http://snomed.info/sct')", "identifier.where(system != 'x').value.count()",
+    "extension.where(url = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race').exists()",
+    "name.where(use = 'official').empty()", "Observation.code.coding.where(system = 'http://loinc.org').code",
+    "telecom.where(rank = 1).value", "Patient.where(active = true).name.family", "'home' = address.where('home' = use).use",
+    "communication.where(preferred = true).language.coding.code", "name.where(use = 'usual').where(family != 'x')",
+    "Observation.component.where(code.coding.code = '8480-6').value.ofType(Quantity).value",
+    "Patient.contact.where(gender = 'female').name.given.first()", "identifier.where(type.text = 'x').exists()",
+]
+
+
+def test_a_filtered_path_gives_the_values_its_closures_give(shared):
+    """A path with where(path = literal) filters is read from the JSON along a plan
+    (`read_filtered`): on real resources it must give what the closures give."""
+    parameters = search_expressions_by_base(shared)
+    engine = fhirpath.Engine("r4")
+    compared = 0
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        for line in islice(lines, 0, None, 10):
+            resource = json.loads(line, parse_float=Decimal)
+            for text in parameters.get(resource["resourceType"], []) + FILTERED_PATHS:
+                try:
+                    compiled = engine.compile(text)
+                except FHIRPathError:
+                    continue
+                if compiled._filtered is None:
+                    continue
+                closures = engine.compile(f"({text}).select($this)")  # the same, as closures
+                assert closures._filtered is None and closures._path is None
+                assert compiled.evaluate(resource) == closures.evaluate(resource), text
+                assert compiled.evaluate(resource, typed=True) == closures.evaluate(resource, typed=True), text
+                compared += 1
+    assert compared > 5_000
+
+
+@pytest.mark.parametrize("resource", [
+    {"resourceType": "Patient", "telecom": [{"system": "phone", "value": "1"}, {"system": "email", "value": "2"},
+                                            {"value": "3"}, None, {"system": "phone", "rank": 1, "value": "4"}]},
+    {"resourceType": "Patient", "telecom": [{"system": "phone", "_system": {"id": "x"}, "value": "1"}]},
+    {"resourceType": "Patient", "telecom": [{"_system": {"extension": []}, "value": "1"}]},
+    {"resourceType": "Patient", "telecom": [{"system": ["phone", "phone"], "value": "1"}]},  # a list for one value
+    {"resourceType": "Patient", "telecom": [{"system": "phone", "rank": "1", "value": "1"}]},  # a string for an integer
+    {"resourceType": "Patient", "telecom": ["not an object", {"system": "phone", "value": "1"}]},
+    {"resourceType": "Patient", "telecom": {"system": "phone", "value": "a single object"}},
+    {"resourceType": "Patient", "telecom": [{"system": "phone", "value": "1", "_value": {"id": "v"}}]},
+    {"resourceType": "Patient", "active": True, "name": [{"use": "official", "given": ["a", None, "b"]}]},
+    {"resourceType": "Patient", "active": "yes", "name": [{"use": "official", "given": ["a"], "_given": [{"id": "g"}]}]},
+    {"resourceType": "Observation", "telecom": [{"system": "phone", "value": "1"}]},  # not a Patient
+])
+@pytest.mark.parametrize("expression", [
+    "Patient.telecom.where(system = 'phone').value", "telecom.where(system != 'phone')", "telecom.where(rank = 1).value",
+    "Patient.telecom.exists(system = 'phone')", "telecom.where(system = 'phone').where(value = '1').count()",
+    "Patient.where(active = true).name.given.first()", "name.where(use = 'official').given.empty()",
+])
+def test_a_filtered_path_reads_odd_json_as_the_closures_do(resource, expression):
+    compiled = fhirpath.Engine("r4").compile(expression)
+    closures = fhirpath.compile(f"({expression}).select($this)")
+    assert compiled._filtered is not None and compiled._closure is None
+    assert compiled.evaluate(resource) == closures.evaluate(resource)
+    assert compiled.evaluate(resource, typed=True) == closures.evaluate(resource, typed=True)
+
+
+def test_a_filtered_path_compiles_its_closure_again_only_when_its_plan_cannot_read_the_json():
+    compiled = fhirpath.Engine("r4").compile("Patient.telecom.where(system = 'phone').value")
+    assert compiled.evaluate({"resourceType": "Patient", "telecom": [{"system": "phone", "value": "1"}]}) == ["1"]
+    assert compiled._closure is None
+    odd = {"resourceType": "Patient", "telecom": [{"system": "phone", "_system": {"id": "s"}, "value": "1"}]}
+    assert compiled.evaluate(odd) == ["1"]
+    assert compiled._closure is not None
+
+
+@pytest.mark.parametrize("expression", [
+    "Patient.telecom.where(system = %x).value", "telecom.where($this.system = 'phone')", "telecom.where(system = 1.5)",
+    "telecom.where(system.upper() = 'PHONE')", "telecom.where(Patient.id = 'x')", "telecom.first().where(system = 'a')",
+    "telecom.exists(system = 'a').not()", "Patient.name.given",
+])
+def test_other_expressions_are_not_filtered_paths(expression):
+    assert fhirpath.Engine("r4").compile(expression, variables=["x"])._filtered is None
+
+
 def test_lenient_compile_skips_analysis_only_where_it_would_raise_nothing(shared):
     """A path from a type whose every step the model fixes compiles without analysis
     when lenient (`Engine._compile`): analysis of each such corpus and suite expression

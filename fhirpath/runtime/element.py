@@ -262,6 +262,66 @@ def plan_for(plans: dict, t, root_type, navigators: tuple) -> tuple | bool:
     return plan
 
 
+def filtered_plan(t, stages: tuple) -> tuple | None:
+    """How to read a path with where() filters (`fhirpath.compiler.Compiler.filtered_path`)
+    from a root of type ``t``: per stage, the `value_plan` of its members (None for none)
+    and the test of its criterion (the criterion path's plan from the items' type, the
+    literal, its type, True for ``=``) or None. None unless the model fixes every path."""
+    out = []
+    for navigators, criterion in stages:
+        plan = None
+        if navigators:
+            plan = value_plan(t, navigators)
+            if plan is None:
+                return None
+            t = plan[1][1]
+        test = None
+        if criterion is not None:
+            criterion_navigators, value, kind, equal = criterion
+            test_plan = value_plan(t, criterion_navigators)
+            if test_plan is None:
+                return None
+            test = (test_plan, value, kind, equal)
+        out.append((plan, test))
+    return tuple(out)
+
+
+def read_filtered(plan: tuple, resource: dict) -> list | None:
+    """The values of a path with where() filters, read from the JSON along a
+    `filtered_plan` as `read_values` reads a path. An item is kept when its criterion
+    path has one value of the literal's type that compares as asked, dropped when it has
+    none; anything else (several values, another type, odd JSON) is None: the general
+    evaluation decides."""
+    values: list = [resource]
+    for step, test in plan:
+        if step is not None:
+            out: list = []
+            for value in values:
+                if type(value) is not dict:
+                    return None
+                found = read_values(step, value)
+                if found is None:
+                    return None
+                out += found
+            values = out
+        if test is not None:
+            test_plan, literal, kind, equal = test
+            kept = []
+            for value in values:
+                if type(value) is not dict:
+                    return None
+                found = read_values(test_plan, value)
+                if found is None:
+                    return None
+                if found:
+                    if len(found) != 1 or type(found[0]) is not kind:
+                        return None
+                    if (found[0] == literal) is equal:
+                        kept.append(value)
+            values = kept
+    return values
+
+
 def read_values(plan: tuple, resource: dict) -> list | None:
     """`walk_values` from a resource along a `value_plan`: JSON read as it is, no nodes
     made. None when the JSON needs the general walk: a value where an object belongs,
