@@ -10,6 +10,7 @@ error; evaluation never looks a name up in a table.
 
 from __future__ import annotations
 
+import operator
 from functools import partial
 
 from fhirpath import ast
@@ -54,6 +55,9 @@ _EQUALITY = frozenset({"=", "!="})
 
 #: functions that may end a filtered path (`Compiler.filtered_path`)
 _FINISHES = frozenset({"first", "count", "exists", "empty"})
+
+#: string functions a filtered path's criterion may call, as the test of a str value
+_STRING_TESTS = {"startsWith": str.startswith, "endsWith": str.endswith, "contains": operator.contains}
 
 #: arguments that run in the function's own context: criteria, lazy branches, sort keys
 _SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
@@ -529,7 +533,7 @@ class Compiler:
 
         Returns ``(root type, select, stages, finish)``: ``stages`` are (navigators,
         criterion or None) from the root, a criterion being (navigators, literal value,
-        its type, True for ``=``); ``finish`` is the function's name or None. None for
+        its type, the test of the item's one value and the literal); ``finish`` is the function's name or None. None for
         any other expression."""
         finish = None
         if type(node) is ast.Call and node.target is not None and node.name in _FINISHES and self._is_builtin(node.name):
@@ -570,13 +574,24 @@ class Compiler:
         return root_type, select, tuple(folded), finish
 
     def _criterion(self, node: ast.Node) -> tuple | None:
-        if type(node) is not ast.Binary:
+        """(navigators from the item, literal value, its type, test of the one value
+        and the literal) of ``path = literal``, ``!=``, or ``path.startsWith('text')``,
+        ``endsWith()`` or ``contains()``; else None."""
+        if type(node) is ast.Binary:
+            found = self._path_and_literal(node)
+            test = operator.eq if node.op == "=" else operator.ne
+        elif (type(node) is ast.Call and node.name in _STRING_TESTS and node.target is not None
+              and len(node.args) == 1 and type(node.args[0]) is ast.Literal and node.args[0].kind == "string"
+              and self._is_builtin(node.name)):
+            found = None if self.model is None else self.path(node.target)
+            found = None if found is None or not found[2] else (found, node.args[0].value)
+            test = _STRING_TESTS[node.name]
+        else:
             return None
-        found = self._path_and_literal(node)
         if found is None or found[0][1] is not None:  # a type named first: not from the item
             return None
         (_, _, navigators), value = found
-        return navigators, value, type(value), node.op == "="
+        return navigators, value, type(value), test
 
     def _union(self, node: ast.Binary, base: int):
         """``a | b | c ...`` as one union of all operands: search parameters join dozens

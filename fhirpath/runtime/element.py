@@ -266,7 +266,7 @@ def filtered_plan(t, stages: tuple) -> tuple | None:
     """How to read a path with where() filters (`fhirpath.compiler.Compiler.filtered_path`)
     from a root of type ``t``: per stage, the `value_plan` of its members (None for none)
     and the test of its criterion (the criterion path's plan from the items' type, the
-    literal, its type, True for ``=``) or None. None unless the model fixes every path."""
+    literal, its type, the test of a value and the literal) or None. None unless the model fixes every path."""
     out = []
     for navigators, criterion in stages:
         plan = None
@@ -277,11 +277,11 @@ def filtered_plan(t, stages: tuple) -> tuple | None:
             t = plan[1][1]
         test = None
         if criterion is not None:
-            criterion_navigators, value, kind, equal = criterion
+            criterion_navigators, value, kind, compare = criterion
             test_plan = value_plan(t, criterion_navigators)
             if test_plan is None:
                 return None
-            test = (test_plan, value, kind, equal)
+            test = (test_plan, value, kind, compare)
         out.append((plan, test))
     return tuple(out)
 
@@ -289,8 +289,8 @@ def filtered_plan(t, stages: tuple) -> tuple | None:
 def read_filtered(plan: tuple, resource: dict) -> list | None:
     """The values of a path with where() filters, read from the JSON along a
     `filtered_plan` as `read_values` reads a path. An item is kept when its criterion
-    path has one value of the literal's type that compares as asked, dropped when it has
-    none; anything else (several values, another type, odd JSON) is None: the general
+    path has one value of the literal's type that passes the test with it, dropped when
+    it has none; anything else (several values, another type, odd JSON) is None: the general
     evaluation decides."""
     values: list = [resource]
     for step, test in plan:
@@ -305,7 +305,7 @@ def read_filtered(plan: tuple, resource: dict) -> list | None:
                 out += found
             values = out
         if test is not None:
-            test_plan, literal, kind, equal = test
+            test_plan, literal, kind, compare = test
             kept = []
             for value in values:
                 if type(value) is not dict:
@@ -316,7 +316,7 @@ def read_filtered(plan: tuple, resource: dict) -> list | None:
                 if found:
                     if len(found) != 1 or type(found[0]) is not kind:
                         return None
-                    if (found[0] == literal) is equal:
+                    if compare(found[0], literal):
                         kept.append(value)
             values = kept
     return values
