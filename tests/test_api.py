@@ -425,3 +425,46 @@ def test_lenient_compile_skips_analysis_only_where_it_would_raise_nothing(shared
                 tree, base = parse_located(text)
                 assert first_error(analyze(tree, base).diagnostics, strict=False) is None, (release, text)
     assert skipped > 2000
+
+
+def _unfused_engine():
+    """An engine whose where(), exists(), count(), empty() and first() are copies of the
+    builtins: the same functions, which the compiler then does not read along plans."""
+    import copy
+
+    from fhirpath.functions.table import FUNCTIONS
+
+    names = ("where", "exists", "count", "empty", "first")
+    return fhirpath.Engine("r4", functions={name: copy.copy(FUNCTIONS[name]) for name in names})
+
+
+def test_invariants_and_search_parameters_give_what_the_functions_give(shared):
+    """Whatever the compiler reads along plans instead of calling where(), exists(),
+    count(), empty() or first() (filtered paths...) must give what the functions give:
+    the R4 invariants and search parameters that call them, on real resources."""
+    invariants: dict[str, list] = {}
+    for line in (shared / "corpus" / "r4-invariants.jsonl").open(encoding="utf-8"):
+        record = json.loads(line)
+        invariants.setdefault(record["context"].split(".")[0], []).append(record["expression"])
+    parameters = search_expressions_by_base(shared)
+    fused, unfused = fhirpath.Engine("r4"), _unfused_engine()
+    extra = ["name.exists() and telecom.count() > 1", "identifier.where(system = 'x').empty()",
+             "Patient.name.given.count()", "contained.exists()", "meta.tag.exists(code = 'x')", "Patient.exists()"]
+
+    def outcome(engine, text, resource):
+        try:
+            return engine.evaluate(resource, text)
+        except FHIRPathError as error:
+            return error.code
+
+    compared = 0
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        for line in islice(lines, 0, None, 10):
+            resource = json.loads(line, parse_float=Decimal)
+            kind = resource["resourceType"]
+            for text in invariants.get(kind, []) + invariants.get("DomainResource", []) + parameters.get(kind, []) + extra:
+                if not any(f".{name}(" in text for name in ("where", "count", "exists", "empty", "first")):
+                    continue
+                assert outcome(fused, text, resource) == outcome(unfused, text, resource), (kind, text)
+                compared += 1
+    assert compared > 3_000
