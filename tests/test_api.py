@@ -180,6 +180,13 @@ def test_hits_noted_for_the_lru_order_stay_bounded():
     assert len(engine._cache.touched) <= engine._cache.replay_at
 
 
+def corpus_resources(shared, every: int):
+    """Every ``every``-th R4 corpus resource, its decimals read as Decimal."""
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        for line in islice(lines, 0, None, every):
+            yield json.loads(line, parse_float=Decimal)
+
+
 def search_expressions_by_base(shared) -> dict[str, list]:
     """The R4 search-parameter expressions of the corpus, by the type they are on."""
     parameters: dict[str, list] = {}
@@ -195,18 +202,16 @@ def test_corpus_evaluation_never_changes_its_input(shared):
     parameters = search_expressions_by_base(shared)
     engine = fhirpath.Engine("r4")
     checked = evaluations = 0
-    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
-        for line in islice(lines, 0, None, 12):
-            resource = json.loads(line, parse_float=Decimal)
-            before = json.dumps(resource, sort_keys=True, default=str)
-            for text in parameters.get(resource["resourceType"], []) + parameters["Resource"]:
-                try:
-                    engine.compile(text).evaluate(resource)
-                except FHIRPathError:
-                    pass  # e.g. resolve() is not in this engine yet; never another exception
-                evaluations += 1
-            assert json.dumps(resource, sort_keys=True, default=str) == before
-            checked += 1
+    for resource in corpus_resources(shared, every=12):
+        before = json.dumps(resource, sort_keys=True, default=str)
+        for text in parameters.get(resource["resourceType"], []) + parameters["Resource"]:
+            try:
+                engine.compile(text).evaluate(resource)
+            except FHIRPathError:
+                pass  # e.g. resolve() is not in this engine yet; never another exception
+            evaluations += 1
+        assert json.dumps(resource, sort_keys=True, default=str) == before
+        checked += 1
     assert checked >= 2000 and evaluations > 10_000
 
 
@@ -246,21 +251,19 @@ def test_a_whole_path_gives_the_values_its_closure_gives(shared):
     parameters = search_expressions_by_base(shared)
     engine = fhirpath.Engine("r4")
     compared = 0
-    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
-        for line in islice(lines, 0, None, 25):
-            resource = json.loads(line, parse_float=Decimal)
-            for text in parameters.get(resource["resourceType"], []) + ["Patient.name.given", "id", "text.div"]:
-                try:
-                    compiled = engine.compile(text)
-                except FHIRPathError:
-                    continue
-                if compiled._path is None:
-                    continue
-                closures = engine.compile(f"{text}.select($this)")  # the same path, as closures
-                expected = closures.evaluate(resource, typed=True)
-                assert compiled.evaluate(resource, typed=True) == expected, text
-                assert compiled.evaluate(resource) == [value for _, value in expected], text
-                compared += 1
+    for resource in corpus_resources(shared, every=25):
+        for text in parameters.get(resource["resourceType"], []) + ["Patient.name.given", "id", "text.div"]:
+            try:
+                compiled = engine.compile(text)
+            except FHIRPathError:
+                continue
+            if compiled._path is None:
+                continue
+            closures = engine.compile(f"{text}.select($this)")  # the same path, as closures
+            expected = closures.evaluate(resource, typed=True)
+            assert compiled.evaluate(resource, typed=True) == expected, text
+            assert compiled.evaluate(resource) == [value for _, value in expected], text
+            compared += 1
     assert compared > 5_000
 
 
@@ -315,21 +318,19 @@ def test_a_filtered_path_gives_the_values_its_closures_give(shared):
     parameters = search_expressions_by_base(shared)
     engine = fhirpath.Engine("r4")
     compared = 0
-    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
-        for line in islice(lines, 0, None, 10):
-            resource = json.loads(line, parse_float=Decimal)
-            for text in parameters.get(resource["resourceType"], []) + FILTERED_PATHS:
-                try:
-                    compiled = engine.compile(text)
-                except FHIRPathError:
-                    continue
-                if compiled._filtered is None:
-                    continue
-                closures = engine.compile(f"({text}).select($this)")  # the same, as closures
-                assert closures._filtered is None and closures._path is None
-                assert compiled.evaluate(resource) == closures.evaluate(resource), text
-                assert compiled.evaluate(resource, typed=True) == closures.evaluate(resource, typed=True), text
-                compared += 1
+    for resource in corpus_resources(shared, every=10):
+        for text in parameters.get(resource["resourceType"], []) + FILTERED_PATHS:
+            try:
+                compiled = engine.compile(text)
+            except FHIRPathError:
+                continue
+            if compiled._filtered is None:
+                continue
+            closures = engine.compile(f"({text}).select($this)")  # the same, as closures
+            assert closures._filtered is None and closures._path is None
+            assert compiled.evaluate(resource) == closures.evaluate(resource), text
+            assert compiled.evaluate(resource, typed=True) == closures.evaluate(resource, typed=True), text
+            compared += 1
     assert compared > 5_000
 
 
@@ -458,13 +459,11 @@ def test_invariants_and_search_parameters_give_what_the_functions_give(shared):
             return error.code
 
     compared = 0
-    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
-        for line in islice(lines, 0, None, 10):
-            resource = json.loads(line, parse_float=Decimal)
-            kind = resource["resourceType"]
-            for text in invariants.get(kind, []) + invariants.get("DomainResource", []) + parameters.get(kind, []) + extra:
-                if not any(f".{name}(" in text for name in ("where", "count", "exists", "empty", "first")):
-                    continue
-                assert outcome(fused, text, resource) == outcome(unfused, text, resource), (kind, text)
-                compared += 1
+    for resource in corpus_resources(shared, every=10):
+        kind = resource["resourceType"]
+        for text in invariants.get(kind, []) + invariants.get("DomainResource", []) + parameters.get(kind, []) + extra:
+            if not any(f".{name}(" in text for name in ("where", "count", "exists", "empty", "first")):
+                continue
+            assert outcome(fused, text, resource) == outcome(unfused, text, resource), (kind, text)
+            compared += 1
     assert compared > 3_000
