@@ -112,7 +112,7 @@ class Expression:
             if type(plans) is dict:  # a path from the resource: a plan per type
                 plan = plans.get(t)
                 if plan is None:
-                    plan = plans[t] = filtered_plan(t, stages) or False
+                    plan = plan_for(plans, t, None, stages, filtered_plan)
             else:
                 plan = plans if t is root_type else False
             if plan:

@@ -520,58 +520,58 @@ class Compiler:
             return None
         if literal.kind == "integer" and not INTEGER_RANGE[0] <= literal.value <= INTEGER_RANGE[1]:
             return None  # the general way reports it
-        found = None if self.model is None else self.path(path)
-        if found is None or not found[2]:
-            return None
-        return found, literal.value
+        found = self._model_path(path)
+        return None if found is None else (found, literal.value)
+
+    def _model_path(self, node: ast.Node) -> tuple | None:
+        """`path` of ``node`` when it is a path of at least one step and a model types it."""
+        found = None if self.model is None else self.path(node)
+        return found if found is not None and found[2] else None
 
     def filtered_path(self, node: ast.Node) -> tuple | None:
         """A path with where() filters, as `fhirpath.runtime.element.filtered_plan` reads
         it: ``Patient.telecom.where(system = 'phone').value``, optionally ending in
         ``first()``, ``count()``, ``exists()`` (with or without a criterion) or
-        ``empty()``. Each criterion is a `_path_and_literal` from the item.
+        ``empty()``.
 
         Returns ``(root type, select, stages, finish)``: ``stages`` are (navigators,
-        criterion or None) from the root, a criterion being (navigators, literal value,
-        its type, the test of the item's one value and the literal); ``finish`` is the function's name or None. None for
-        any other expression."""
+        criterion or None) from the root, a criterion being a `_criterion`; ``finish``
+        is the function's name or None. None for any other expression."""
         finish = None
-        if type(node) is ast.Call and node.target is not None and node.name in _FINISHES and self._is_builtin(node.name):
+        if (type(node) is ast.Call and node.target is not None and node.name in _FINISHES
+                and self._is_builtin(node.name)):
             if not node.args:
                 finish, node = node.name, node.target
             elif node.name == "exists" and len(node.args) == 1:  # exists(c) is where(c).exists()
                 finish = "exists"
             else:
                 return None
-        stages = []
+        wheres = []  # from the end: (criterion, the members after that where())
         while True:
             links, target = self._chain(node)
             if type(target) is ast.Identifier:
-                root_type, select, navigators = self._path(links, target)
-                stages.append((navigators, None))
                 break
             if (type(target) is not ast.Call or target.name not in ("where", "exists") or target.target is None
                     or len(target.args) != 1 or not self._is_builtin(target.name)
-                    or (target.name == "exists" and (links or stages or node is not target))):
+                    or (target.name == "exists" and (links or wheres))):  # exists(c) only last
                 return None
             criterion = self._criterion(target.args[0])
             if criterion is None:
                 return None
-            stages.append((tuple(self._navigator(name, kept) for name, kept in links), None))
-            stages.append(((), criterion))
+            wheres.append((criterion, links))
             node = target.target
-        if len(stages) == 1:
+        if not wheres:
             return None  # a whole path, or one ending in a function: not filtered
-        # from the root: the path, then ((), criterion) and the members after it for
-        # each where(); a criterion joins the stage before it unless that has one
-        stages.reverse()
-        folded: list = [stages[0]]
-        for navigators, criterion in stages[1:]:
-            if criterion is not None and folded[-1][1] is None:
-                folded[-1] = (folded[-1][0], criterion)
-            elif criterion is not None or navigators:
-                folded.append((navigators, criterion))
-        return root_type, select, tuple(folded), finish
+        root_type, select, navigators = self._path(links, target)
+        stages = [(navigators, None)]
+        for criterion, links in reversed(wheres):  # a criterion joins the stage before it
+            if stages[-1][1] is None:
+                stages[-1] = (stages[-1][0], criterion)
+            else:
+                stages.append(((), criterion))
+            if links:
+                stages.append((tuple(self._navigator(name, kept) for name, kept in links), None))
+        return root_type, select, tuple(stages), finish
 
     def _criterion(self, node: ast.Node) -> tuple | None:
         """(navigators from the item, literal value, its type, test of the one value
@@ -583,8 +583,8 @@ class Compiler:
         elif (type(node) is ast.Call and node.name in _STRING_TESTS and node.target is not None
               and len(node.args) == 1 and type(node.args[0]) is ast.Literal and node.args[0].kind == "string"
               and self._is_builtin(node.name)):
-            found = None if self.model is None else self.path(node.target)
-            found = None if found is None or not found[2] else (found, node.args[0].value)
+            found = self._model_path(node.target)
+            found = None if found is None else (found, node.args[0].value)
             test = _STRING_TESTS[node.name]
         else:
             return None

@@ -606,7 +606,8 @@ _PRECEDENCE = ast.PRECEDENCE
 
 
 def _binary(left, op, right):
-    (left_node, base, _, l_depth), (_, operator, op_start, op_end), (right_node, r_start, r_end, r_depth) = left, op, right
+    (left_node, base, _, l_depth), (_, operator, op_start, op_end) = left, op
+    right_node, r_start, r_end, r_depth = right
     right_at, start, end = r_start - base, op_start - base, op_end - base
     node = _pooled(ast.Binary(operator, left_node, right_node, right_at, start, end), max(l_depth, r_depth) + 1)
     return node, base, r_end, max(l_depth, r_depth) + 1

@@ -250,15 +250,16 @@ def value_plan(t, navigators: tuple) -> tuple | None:
     return (tuple(keys), step) if type(step) is _Read else None
 
 
-def plan_for(plans: dict, t, root_type, navigators: tuple) -> tuple | bool:
-    """The `value_plan` of a path (``navigators``) from an object of type ``t``, or
-    False when it has none. ``plans`` keeps one per type (a model's types bound it);
-    ``root_type`` is the type the path names first (the plan then needs ``t`` to be
-    one), None for a path from the object itself."""
+def plan_for(plans: dict, t, root_type, recipe: tuple, make=None) -> tuple | bool:
+    """The plan ``make`` (`value_plan` of a path's ``navigators``, or `filtered_plan` of
+    a filtered path's stages) gives for an object of type ``t``, or False when it has
+    none. ``plans`` keeps one per type (a model's types bound it); ``root_type`` is the
+    type the path names first (the plan then needs ``t`` to be one), None for a path
+    from the object itself."""
     plan = plans.get(t)
     if plan is None:
         starts = root_type is None or t is root_type or t.is_subtype_of(root_type)
-        plan = plans[t] = starts and value_plan(t, navigators) or False
+        plan = plans[t] = starts and (make or value_plan)(t, recipe) or False
     return plan
 
 
@@ -266,7 +267,8 @@ def filtered_plan(t, stages: tuple) -> tuple | None:
     """How to read a path with where() filters (`fhirpath.compiler.Compiler.filtered_path`)
     from a root of type ``t``: per stage, the `value_plan` of its members (None for none)
     and the test of its criterion (the criterion path's plan from the items' type, the
-    literal, its type, the test of a value and the literal) or None. None unless the model fixes every path."""
+    literal, its type, the test of a value and the literal) or None. None unless the
+    model fixes every path."""
     out = []
     for navigators, criterion in stages:
         plan = None
@@ -290,8 +292,8 @@ def read_filtered(plan: tuple, resource: dict) -> list | None:
     """The values of a path with where() filters, read from the JSON along a
     `filtered_plan` as `read_values` reads a path. An item is kept when its criterion
     path has one value of the literal's type that passes the test with it, dropped when
-    it has none; anything else (several values, another type, odd JSON) is None: the general
-    evaluation decides."""
+    it has none; anything else (several values, another type, odd JSON) is None: the
+    general evaluation decides."""
     values: list = [resource]
     for step, test in plan:
         if step is not None:
