@@ -537,13 +537,13 @@ class Compiler:
         Returns ``(root type, select, stages, finish)``: ``stages`` are (navigators,
         criterion or None) from the root, a criterion being a `_criterion`; ``finish``
         is the function's name or None. None for any other expression."""
-        finish = None
+        finish = last = None  # last: an exists(criterion) that ends the expression
         if (type(node) is ast.Call and node.target is not None and node.name in _FINISHES
                 and self._is_builtin(node.name)):
             if not node.args:
                 finish, node = node.name, node.target
             elif node.name == "exists" and len(node.args) == 1:  # exists(c) is where(c).exists()
-                finish = "exists"
+                finish, last = "exists", node
             else:
                 return None
         wheres = []  # from the end: (criterion, the members after that where())
@@ -553,7 +553,7 @@ class Compiler:
                 break
             if (type(target) is not ast.Call or target.name not in ("where", "exists") or target.target is None
                     or len(target.args) != 1 or not self._is_builtin(target.name)
-                    or (target.name == "exists" and (links or wheres))):  # exists(c) only last
+                    or (target.name == "exists" and target is not last)):  # exists(c) only at the end
                 return None
             criterion = self._criterion(target.args[0])
             if criterion is None:

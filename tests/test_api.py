@@ -384,6 +384,7 @@ def test_a_filtered_path_compiles_its_closure_again_only_when_its_plan_cannot_re
     "telecom.where(system.upper() = 'PHONE')", "telecom.where(Patient.id = 'x')", "telecom.first().where(system = 'a')",
     "telecom.exists(system = 'a').not()", "Patient.name.given", "telecom.where(value.startsWith(%x))",
     "telecom.where(value.startsWith('a').not())", "telecom.where(value.indexOf('a') = 1)", "telecom.where(startsWith('a'))",
+    "telecom.exists(system = 'a').first()", "telecom.exists(system = 'a').exists()", "telecom.exists(system = 'a').count()",
 ])
 def test_other_expressions_are_not_filtered_paths(expression):
     assert fhirpath.Engine("r4").compile(expression, variables=["x"])._filtered is None
