@@ -425,11 +425,18 @@ def _expression_cache_class() -> type:
             self.touched: list = []  # keys hit since the last replay, oldest first
             self.replay_at = 4 * maxsize + 64  # bounds touched
             self.lock = threading.Lock()
-            self.evictions = self.replayed = 0
+            self.added = self.replayed = 0  # keys put since the last drop_all, replayed hits
 
         @property
         def hits(self) -> int:
             return self.replayed + len(self.touched)
+
+        @property
+        def evictions(self) -> int:
+            """Evicted keys: those put that are gone (nothing but eviction takes a key out
+            between two drop_all() calls). Cheaper than counting in an override of
+            popitem, a Python call more on every eviction."""
+            return self.added - len(self.live)
 
         def replay(self) -> None:
             with self.lock:
@@ -437,19 +444,17 @@ def _expression_cache_class() -> type:
 
         def put(self, key, value) -> None:
             with self.lock:
-                self._replay()
+                if self.touched:
+                    self._replay()
+                if key not in self.live:  # two threads may compile one expression at once
+                    self.added += 1
                 self[key] = value
-
-        def popitem(self):  # LRUCache evicts through here
-            key, value = super().popitem()
-            self.evictions += 1
-            return key, value
 
         def drop_all(self) -> None:
             with self.lock:
-                self.clear()  # Cache.clear pops item by item (counted): start again at 0
+                self.clear()
                 self.touched = []
-                self.evictions = self.replayed = 0
+                self.added = self.replayed = 0
 
         def _replay(self) -> None:
             touched, self.touched = self.touched, []
