@@ -245,7 +245,9 @@ class Engine:
 
     def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
         try:
-            tree, base = parse_located(expression, max_length=self.limits.max_length, max_depth=self.limits.max_depth)
+            # a dotted path compiles to a path, which keeps no tree: no node pool for it
+            tree, base = parse_located(expression, max_length=self.limits.max_length,
+                                       max_depth=self.limits.max_depth, pooled=False)
             compiler = self._compiler(strict)
             path = compiler.path(tree)
             plans = None

@@ -101,17 +101,22 @@ def test_our_driver_parses_like_lark_itself_with_the_same_callbacks():
 
 
 def test_dotted_paths_reduced_directly_equal_what_the_tables_make():
-    """`_Parser.parse` reduces a dotted path of plain names without the tables: the same
-    located tree (extent and nesting too) from the same pooled nodes. Names that are
-    keywords go to the tables, which read ``true`` as a literal."""
+    """`_Parser.parse` builds a dotted path of plain names without the tables: the same
+    located tree (extent and nesting too), pooled to the same depth (or not at all, when
+    asked). Names that are keywords go to the tables, which read ``true`` as a literal."""
     driver = parser._build()
     dotted = [text for text in corpus_expressions() if driver._dotted(text)]
     assert len(dotted) > 1_000
     for text in dotted + ["a", "_x1.y_2", "Patient.name.given.family.period.start.extension"]:
         direct, tables = driver.parse(text), driver.shift_reduce(text)
-        assert direct == tables, text
+        assert direct == tables == driver.parse(text, pooled=False), text
         innermost = [list(ast.walk(located[0]))[-1][0] for located in (direct, tables)]
         assert innermost[0] is innermost[1], text
+        top = [located[0] for located in (direct, tables)]
+        assert (top[0] is top[1]) == (text.count(".") < parser.POOLED_DEPTH), text
+    looked_up = ast.NODE_POOL.stats()
+    driver.parse("Never.pooled.path", pooled=False)
+    assert ast.NODE_POOL.stats() == looked_up
     for text in ("Patient.as", "as.name", "true", "name.div", "a.and", "contains.b", "desc"):
         assert driver._dotted(text) and driver.parse(text) == driver.shift_reduce(text), text
     assert isinstance(parser.parse("true"), ast.Literal)
