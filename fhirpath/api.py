@@ -229,7 +229,9 @@ class Engine:
         it only the checks listed in `fhirpath.analyzer.ALWAYS_RAISED` run.
         """
         names = declared_names(variables) if variables else _NO_NAMES
-        key = (expression, strict, context, names)
+        # the default options key by the text alone (a str never equals a tuple): its hash
+        # is kept in the str, and an entry keeps no tuple
+        key = (expression, strict, context, names) if strict or context is not None or names else expression
         cache = self._cache
         found = cache.live.get(key)
         if found is not None:

@@ -73,6 +73,12 @@ def test_compile_once_and_evaluate_many_times():
 def test_compile_is_cached_per_model_and_options():
     assert fhirpath.compile("Patient.id") is fhirpath.compile("Patient.id")
     assert fhirpath.compile("Patient.id") is not fhirpath.compile("Patient.id", model="r5")
+    engine = fhirpath.Engine("r4")
+    options = [{}, {"strict": True}, {"context": "Patient"}, {"variables": ["x"]}, {"variables": ["y"]}]
+    compiled = [engine.compile("Patient.id", **given) for given in options]
+    assert len({id(c) for c in compiled}) == len(options) == engine.stats()["cache"]["size"]
+    assert [c.strict for c in compiled] == [False, True, False, False, False]
+    assert all(engine.compile("Patient.id", **given) is c for given, c in zip(options, compiled))
 
 
 def test_variables_become_percent_names():
