@@ -56,6 +56,9 @@ class FHIRPathError(Exception):
     """
 
     kind = "error"
+    # slots: raising is part of evaluation (a singleton expected, a bad operand) and an
+    # instance __dict__ made construction cost 4x
+    __slots__ = ("message", "code", "start", "end", "expression")
 
     def __init__(
         self,
@@ -133,18 +136,21 @@ class FHIRPathSyntaxError(FHIRPathError):
     """The text is not a FHIRPath expression."""
 
     kind = "syntax"
+    __slots__ = ()
 
 
 class FHIRPathSemanticError(FHIRPathError):
     """The expression parses but cannot mean anything: unknown function, arity, type."""
 
     kind = "semantic"
+    __slots__ = ()
 
 
 class FHIRPathEvaluationError(FHIRPathError):
     """Evaluation failed on this input, e.g. a collection where a singleton is required."""
 
     kind = "execution"
+    __slots__ = ()
 
 
 class FHIRPathLimitError(FHIRPathEvaluationError):
@@ -152,6 +158,8 @@ class FHIRPathLimitError(FHIRPathEvaluationError):
     steps or items, too long a string, too much time. The code (``limit-steps``,
     ``limit-items``, ``limit-string``, ``limit-time``, ``limit-regex-time``) names
     the limit; a caller may retry with larger ones."""
+
+    __slots__ = ()
 
 
 class Diagnostic(NamedTuple):
