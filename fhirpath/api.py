@@ -262,18 +262,28 @@ class Engine:
                 path = (root_type, select, navigators, plans)
             else:
                 path = None
-            if strict or context is not None or not plans:
-                # analysis before compiling: its messages carry suggestions the compiler's
-                # lack. A path from a type whose every step the model fixes (a plan) skips
-                # it when lenient: the errors lenient analysis raises (`ALWAYS_RAISED`)
-                # are about calls, operators and typed choice names, and such a path has
-                # none (tests/test_api.py checks this over the corpus and the suites).
+            filtered = None
+            if path is None:
+                filtered = compiler.filtered_path(tree)
+                if filtered is not None:
+                    root_type, _, stages, finish = filtered
+                    plans = {} if root_type is None else filtered_plan(root_type, stages) or False
+                    filtered = None if plans is False else (root_type, stages, finish, plans)
+            # Analysis comes before compiling: its messages carry suggestions the
+            # compiler's lack. A lenient compile skips it for a path, or a filtered path
+            # whose criteria are comparisons with literals, from a type whose every step
+            # the model fixes (a plan): the errors lenient analysis raises
+            # (`ALWAYS_RAISED`) are about calls, operators and typed choice names, and
+            # such a path has none (tests/test_api.py checks this over the corpus and the
+            # suites). Such a filtered path is not compiled either: it keeps no closure.
+            settled = (not strict and context is None and bool(plans)
+                       and (path is not None or compiler.compares_only(filtered[1])))
+            if not settled:
                 from fhirpath.analyzer import as_error, first_error
 
                 found = first_error(self.analyzer.analyze(tree, base, context=context).diagnostics, strict=strict)
                 if found is not None:
                     raise as_error(found)
-            filtered = None
             if path is not None:  # evaluated without a closure or a context
                 nodes, context_free, closure = size(tree), True, None
             else:
@@ -283,14 +293,11 @@ class Engine:
                     nodes += 1
                     if context_free and not compiler.context_free(node):
                         context_free = False
-                closure = compiler.compile(tree, base, variables=variables)  # compiled to check it
-                filtered = compiler.filtered_path(tree)
-                if filtered is not None:
-                    root_type, _, stages, finish = filtered
-                    plans = {} if root_type is None else filtered_plan(root_type, stages) or False
-                    filtered = None if plans is False else (root_type, stages, finish, plans)
+                closure = None  # a filtered path's is compiled again if ever needed (`Expression._filtered`)
+                if not settled:
+                    closure = compiler.compile(tree, base, variables=variables)  # compiled to check it
                     if filtered is not None:
-                        closure = None  # compiled again if ever needed (`Expression._filtered`)
+                        closure = None
         except FHIRPathError as error:
             error.expression = expression
             raise error from None

@@ -58,6 +58,7 @@ _FINISHES = frozenset({"first", "count", "exists", "empty"})
 
 #: string functions a filtered path's criterion may call, as the test of a str value
 _STRING_TESTS = {"startsWith": str.startswith, "endsWith": str.endswith, "contains": operator.contains}
+_COMPARISONS = (operator.eq, operator.ne)
 
 #: arguments that run in the function's own context: criteria, lazy branches, sort keys
 _SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
@@ -573,13 +574,20 @@ class Compiler:
                 stages.append((tuple(self._navigator(name, kept) for name, kept in links), None))
         return root_type, select, tuple(stages), finish
 
+    @staticmethod
+    def compares_only(stages: tuple) -> bool:
+        """Is every criterion of a `filtered_path`'s stages ``path = literal`` or ``!=``?
+        Lenient analysis raises nothing about those (it may about a string test, whose
+        input must be a String)."""
+        return all(criterion is None or criterion[3] in _COMPARISONS for _, criterion in stages)
+
     def _criterion(self, node: ast.Node) -> tuple | None:
         """(navigators from the item, literal value, its type, test of the one value
         and the literal) of ``path = literal``, ``!=``, or ``path.startsWith('text')``,
         ``endsWith()`` or ``contains()``; else None."""
         if type(node) is ast.Binary:
             found = self._path_and_literal(node)
-            test = operator.eq if node.op == "=" else operator.ne
+            test = _COMPARISONS[node.op != "="]
         elif (type(node) is ast.Call and node.name in _STRING_TESTS and node.target is not None
               and len(node.args) == 1 and type(node.args[0]) is ast.Literal and node.args[0].kind == "string"
               and self._is_builtin(node.name)):
