@@ -16,12 +16,12 @@ from functools import partial
 from fhirpath import ast
 from fhirpath.errors import FHIRPathEvaluationError, FHIRPathSemanticError, did_you_mean
 from fhirpath.functions import types as type_ops
-from fhirpath.functions.spec import EmptyRule, FunctionSpec, ParamKind, implementation
+from fhirpath.functions.spec import EmptyRule, Flow, FunctionSpec, ParamKind, implementation
 from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.compare import unique
-from fhirpath.runtime.element import SIDECAR_MEMBERS, Navigator, plan_for, read_values, walk_path
+from fhirpath.runtime.element import SIDECAR_MEMBERS, Navigator, primitive_plan, read_from_item, walk_path
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -111,12 +111,13 @@ class Compiler:
         it stays visible to the rest of the chain."""
         return _DISPATCH[type(node)](self, node, base)
 
-    def _sub(self, node: ast.Node, base: int):
+    def _sub(self, node: ast.Node, base: int, values: bool = False):
         """A sub-expression (the whole expression, an operand, an argument, an index, an
         instance selector's value). It ends every chain inside it: variables defined
-        there are not visible after it, and at run time they are dropped when it ends."""
+        there are not visible after it, and at run time they are dropped when it ends.
+        ``values``: its consumer reads only its items' System values (`_values_of`)."""
         defined, is_open = self._defined, self._open
-        closure = self._compile(node, base)
+        closure = self._values_of(node, base) if values else self._compile(node, base)
         if self._defined is defined and self._open is is_open:
             return closure
         self._defined, self._open = defined, is_open
@@ -418,10 +419,10 @@ class Compiler:
     # ---- operators -----------------------------------------------------------------------
 
     def _Unary(self, node: ast.Unary, base: int):
-        operand = self._sub(node.operand, base + node.operand_at)
         spec = UNARY_OPERATORS.get(node.op)
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
+        operand = self._sub(node.operand, base + node.operand_at, spec.reads_values)
         impl = implementation(spec.impl)
         if isinstance(node.operand, ast.Literal) and node.operand.kind in ("integer", "long", "decimal", "quantity"):
             folded = impl(operand(None, EMPTY))  # constant: negative numbers are literals in effect
@@ -444,11 +445,11 @@ class Compiler:
             binary = self._compare_path_to_literal(node, base)
             if binary is not None:
                 return binary
-        left = self._sub(node.left, base)
-        right = self._sub(node.right, base + node.right_at)
         spec = OPERATORS.get(node.op)
         if spec is None:
             raise self._error(f"operator '{node.op}' is not available", "unknown-operator", node, base)
+        left = self._sub(node.left, base, spec.reads_values)
+        right = self._sub(node.right, base + node.right_at, spec.reads_values)
         impl = implementation(spec.impl)
         span = ast.span(node, base)
         if spec.lazy_right:
@@ -488,19 +489,13 @@ class Compiler:
         constant = (value,)
 
         def compare_path(ctx, this):
-            if len(this) == 1:
-                item = this[0]
-                if type(item) is tuple and item[1] is not None and type(item[0]) is dict:
-                    plans, root_type, navigators, value, kind, equal = plan_data
-                    plan = plans.get(item[1])
-                    if plan is None:
-                        plan = plan_for(plans, item[1], root_type, navigators)
-                    values = read_values(plan, item[0]) if plan else None
-                    if values is not None:
-                        if not values:
-                            return EMPTY
-                        if len(values) == 1 and type(values[0]) is kind:
-                            return TRUE if (values[0] == value) is equal else FALSE
+            plans, root_type, navigators, value, kind, equal = plan_data
+            values = read_from_item(this, plans, root_type, navigators)
+            if values is not None:
+                if not values:
+                    return EMPTY
+                if len(values) == 1 and type(values[0]) is kind:
+                    return TRUE if (values[0] == value) is equal else FALSE
             try:
                 return impl(left(ctx, this), constant)  # = and != are symmetric
             except FHIRPathEvaluationError as error:
@@ -642,7 +637,8 @@ class Compiler:
 
     # ---- function calls ----------------------------------------------------------------------
 
-    def _Call(self, node: ast.Call, base: int):
+    def _Call(self, node: ast.Call, base: int, values: bool = False):
+        """``values``: the consumer reads only the System values of the result's items."""
         if type(node.target) is ast.Member and self._kept_type(node):  # a.b.ofType(T): a path
             return self._Member(node, base)
         spec = self.functions.get(node.name)
@@ -651,7 +647,12 @@ class Compiler:
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
-        target = None if node.target is None else self._compile(node.target, base)
+        if node.target is None:
+            target = None
+        elif spec.scalar or values and spec.flow is Flow.PICK:  # its input's System values only
+            target = self._values_of(node.target, base)
+        else:
+            target = self._compile(node.target, base)
         args = [
             self._argument(spec, index, arg, base + at)
             for index, (arg, at) in enumerate(zip(node.args, node.args_at))
@@ -660,6 +661,29 @@ class Compiler:
             self._define(node.args[0], base + node.args_at[0])
         build = _scalar_call if spec.scalar else _collection_call
         return build(spec, target, args, ast.span(node, base))
+
+    def _values_of(self, node: ast.Node, base: int):
+        """``node`` compiled for a consumer that reads only the System values of its items
+        (a scalar function's input, an operand of arithmetic or ``&``). A path to
+        primitive elements then reads them from the JSON along a plan, as plain values
+        (the System value of a primitive's node is its value), making no nodes; the nodes
+        when the plan cannot read them (extensions, odd JSON, other types). first() and
+        last() pass such values through."""
+        if type(node) is ast.Call and node.target is not None:
+            spec = self.functions.get(node.name)
+            if spec is not None and spec.flow is Flow.PICK:
+                return self._Call(node, base, values=True)
+        nodes = self._compile(node, base)
+        found = self.path(node)
+        if found is None or not found[2]:
+            return nodes
+        plan_data = ({}, found[0], found[2])  # plans by item type, root type, navigators
+
+        def values(ctx, this):
+            read = read_from_item(this, *plan_data, primitive_plan)
+            return nodes(ctx, this) if read is None else read
+
+        return values
 
     def _unknown_function(self, node: ast.Call, base: int) -> FHIRPathSemanticError:
         message = f"unknown function '{node.name}'" + did_you_mean(node.name, self.functions, cutoff=0.75)

@@ -350,3 +350,83 @@ def test_a_member_of_descendants_gives_what_it_gives_on_every_descendant(shared)
                     limited.compile(text).evaluate(resource)
             else:
                 assert limited.compile(text).evaluate(resource) == ["f"]
+
+
+# ---- System values read along plans ------------------------------------------------------------
+
+VALUES_READ = [
+    "Patient.name.family.upper()", "name.given.first() & ' ' & name.family.first()", "name.family.last().length()",
+    "Patient.birthDate + 1 year", "-Observation.value.ofType(Quantity).value",
+    "Patient.multipleBirth.ofType(integer) * 2",
+    "Observation.value.ofType(Quantity).value / 2", "name.given.first().substring(0, 2) + name.family.first()",
+    "Patient.gender.length() mod 4", "id.length() div 2", "+Observation.value.ofType(Quantity).value",
+    "Observation.referenceRange.low * 2", "Observation.referenceRange.low.value + 1",
+]
+ODD_RESOURCES = [
+    {"resourceType": "Patient",
+     "name": [{"family": "Ng", "_family": {"extension": [{"url": "x", "valueString": "y"}]}}]},
+    {"resourceType": "Patient",
+     "name": [{"family": ["A", "B"], "given": ["a", None, "b"], "_given": [None, {"id": "g"}, None]}]},
+    {"resourceType": "Patient", "name": {"family": "solo", "given": "one"}, "gender": 5},
+    {"resourceType": "Patient", "name": ["text"], "birthDate": "1980-13-45", "multipleBirthInteger": 2},
+    {"resourceType": "Patient", "name": [{"family": 5, "given": [1.5]}], "id": ["x"]},
+    {"resourceType": "Observation", "valueQuantity": {"value": 1.5, "_value": {"id": "v"}}},
+    {"resourceType": "Observation", "valueQuantity": {"value": "abc"}},
+    {"resourceType": "Observation", "valueQuantity": {"value": 3, "unit": "mg"}, "id": "abc"},
+    {"resourceType": "Observation",
+     "referenceRange": [{"low": {"value": 2, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}}]},
+]
+
+
+def _reads_values(node) -> bool:
+    """Does ``node`` hold a call or operator whose input `Compiler._values_of` compiles?"""
+    from fhirpath import ast
+    from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
+
+    for found, _ in ast.walk(node):
+        if type(found) is ast.Call and found.target is not None and getattr(FUNCTIONS.get(found.name), "scalar", 0):
+            return True
+        if type(found) is ast.Binary and getattr(OPERATORS.get(found.op), "reads_values", False):
+            return True
+        if type(found) is ast.Unary and getattr(UNARY_OPERATORS.get(found.op), "reads_values", False):
+            return True
+    return False
+
+
+def test_system_values_read_along_plans_equal_those_of_the_nodes(shared, monkeypatch):
+    """A scalar function's input and the operands of arithmetic and ``&`` (through first()
+    and last()) read a path to primitives from the JSON as plain values. Results and
+    errors must equal an engine's that makes the nodes: the R4 invariants and search
+    parameters on real resources, and odd JSON."""
+    import json
+
+    from tests.conftest import corpus_resources, search_expressions_by_base
+
+    by_type: dict[str, list] = {}
+    for line in (shared / "corpus" / "r4-invariants.jsonl").open(encoding="utf-8"):
+        record = json.loads(line)
+        by_type.setdefault(record["context"].split(".")[0], []).append(record["expression"])
+    for base, texts in search_expressions_by_base(shared).items():
+        by_type.setdefault(base, []).extend(texts)
+    by_type = {kind: [t for t in texts if _reads_values(parse(t))] for kind, texts in by_type.items()}
+    plain, read = fhirpath.Engine("r4"), fhirpath.Engine("r4")
+    with monkeypatch.context() as patched:
+        patched.setattr(Compiler, "_values_of", Compiler._compile)  # the nodes, as before
+        nodes = {text: plain.compile(text) for texts in by_type.values() for text in texts + VALUES_READ}
+    values = {text: read.compile(text) for text in nodes}
+
+    def outcome(compiled, resource):
+        try:
+            return compiled.evaluate(resource, typed=True)
+        except fhirpath.FHIRPathError as error:
+            return error.code, error.start
+
+    compared = 0
+    resources = list(corpus_resources(shared, every=10)) + ODD_RESOURCES
+    for resource in resources:
+        kind = resource["resourceType"]
+        applicable = by_type.get(kind, []) + by_type.get("DomainResource", []) + by_type.get("Resource", [])
+        for text in applicable + VALUES_READ:
+            assert outcome(values[text], resource) == outcome(nodes[text], resource), (kind, text, resource.get("id"))
+            compared += 1
+    assert compared > 5_000

@@ -191,7 +191,7 @@ class OperatorSpec:
     None for a unary operator."""
 
     __slots__ = ("symbol", "impl", "left", "right", "returns", "section", "summary", "lazy_right", "context_free",
-                 "type_pairs")
+                 "type_pairs", "reads_values")
 
     def __init__(
         self,
@@ -205,6 +205,7 @@ class OperatorSpec:
         lazy_right: bool = False,
         context_free: bool = False,
         type_pairs: tuple[tuple[str | None, str, str], ...] = (),
+        reads_values: bool = False,
     ) -> None:
         self.symbol = symbol
         self.impl = impl  # as FunctionSpec.impl
@@ -217,6 +218,9 @@ class OperatorSpec:
         self.context_free = context_free  # as FunctionSpec.context_free
         # (left, right, result) per pair of operand types the operator takes (see `pairs`)
         self.type_pairs = type_pairs
+        # the implementation reads each operand's one System value and nothing else about
+        # its items (arithmetic, &): a path operand may then be read as plain values
+        self.reads_values = reads_values
 
     def __repr__(self) -> str:
         return f"<OperatorSpec {self.symbol!r}>"

@@ -250,6 +250,13 @@ def value_plan(t, navigators: tuple) -> tuple | None:
     return (tuple(keys), step) if type(step) is _Read else None
 
 
+def primitive_plan(t, navigators: tuple) -> tuple | None:
+    """The `value_plan` of a path whose last step reads a primitive element, else None:
+    its values are then what the System values of its nodes would be."""
+    plan = value_plan(t, navigators)
+    return plan if plan is not None and plan[1][2] is not None else None
+
+
 def plan_for(plans: dict, t, root_type, recipe: tuple, make=None) -> tuple | bool:
     """The plan ``make`` (`value_plan` of a path's ``navigators``, or `filtered_plan` of
     a filtered path's stages) gives for an object of type ``t``, or False when it has
@@ -261,6 +268,21 @@ def plan_for(plans: dict, t, root_type, recipe: tuple, make=None) -> tuple | boo
         starts = root_type is None or t is root_type or t.is_subtype_of(root_type)
         plan = plans[t] = starts and (make or value_plan)(t, recipe) or False
     return plan
+
+
+def read_from_item(this, plans: dict, root_type, navigators: tuple, make=None) -> list | None:
+    """The values of a path from ``this`` when it is one object of a known type, read
+    from its JSON along the plan ``make`` gives (see `plan_for`); None when there is
+    none or it cannot read them: the caller then walks the nodes."""
+    if len(this) == 1:
+        item = this[0]
+        if type(item) is tuple and item[1] is not None and type(item[0]) is dict:
+            plan = plans.get(item[1])
+            if plan is None:
+                plan = plan_for(plans, item[1], root_type, navigators, make)
+            if plan:
+                return read_values(plan, item[0])
+    return None
 
 
 def filtered_plan(t, stages: tuple) -> tuple | None:
