@@ -44,6 +44,7 @@ FIGURES = (
     Figure("parser_bytes", "parser", "parser: retained after building it, over `import lark` and `import fhirpath` (target 500 KB)", 1 * MB),
     Figure("evaluator_baseline_bytes", "baseline", "`import fhirpath` + R4 model + one compiled expression, retained, over `import lark`", 2 * MB),
     Figure("evaluator_baseline_with_lark_bytes", "baseline", "the same, `import lark` included"),
+    Figure("evaluator_baseline_general_bytes", "baseline", "the same, then a second expression that takes the general way (analysis, closures): the headline `\\| Patient.telecom.where(system = 'phone').value`", 2 * MB),
     Figure("ast_median_bytes", "ast", "syntax tree of a corpus expression, deep size unpooled (pympler): median of 2,841", 1 * KB),
     Figure("ast_max_bytes", "ast", "the same: largest", 64 * KB),
     Figure("ast_corpus_held_ratio", "ast", "whole corpus parsed and held at once with the node pool (tracemalloc) / sum of its unpooled trees", 0.60, "ratio"),
