@@ -193,6 +193,9 @@ class Engine:
         self._functions = table
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a fhirpath.Limits")
+        if type(cache_size) is not int or cache_size < 0:
+            raise ValueError(f"cache_size must be a whole number of expressions, 0 or more (0: none kept), "
+                             f"not {cache_size!r}")
         self.limits = limits
         self.typed_choices = typed_choices
         self._context = EvalContext.configured(self._model, clock, limits)
@@ -454,6 +457,8 @@ def _expression_cache_class() -> type:
                 self._replay()
 
         def put(self, key, value) -> None:
+            if not self.maxsize:  # cache_size=0: nothing is kept (cachetools would refuse it)
+                return
             with self.lock:
                 if self.touched:
                     self._replay()

@@ -178,6 +178,18 @@ def test_the_cache_evicts_the_least_recently_used_even_though_hits_take_no_lock(
     }
 
 
+def test_a_cache_of_size_zero_keeps_nothing_and_a_bad_size_is_refused():
+    engine = fhirpath.Engine("r4", cache_size=0)
+    first = engine.compile("Patient.id")
+    assert engine.compile("Patient.id") is not first and first.evaluate({"resourceType": "Patient", "id": "a"}) == ["a"]
+    assert engine.stats()["cache"] | {"approximate_bytes": 0} == {
+        "size": 0, "max_size": 0, "hits": 0, "misses": 2, "evictions": 0, "approximate_bytes": 0
+    }
+    for bad in (-1, 1.5, "10", None):
+        with pytest.raises(ValueError, match="cache_size"):
+            fhirpath.Engine("r4", cache_size=bad)
+
+
 def test_hits_noted_for_the_lru_order_stay_bounded():
     engine = fhirpath.Engine("r4", cache_size=2)
     engine.compile("'bounded'")
