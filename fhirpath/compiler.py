@@ -638,7 +638,8 @@ class Compiler:
     # ---- function calls ----------------------------------------------------------------------
 
     def _Call(self, node: ast.Call, base: int, values: bool = False):
-        """``values``: the consumer reads only the System values of the result's items."""
+        """``values``: a builtin first() or last() whose consumer reads only System values
+        (`_values_of`): its input may then be read as values too."""
         if type(node.target) is ast.Member and self._kept_type(node):  # a.b.ofType(T): a path
             return self._Member(node, base)
         spec = self.functions.get(node.name)
@@ -649,7 +650,7 @@ class Compiler:
             raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
         if node.target is None:
             target = None
-        elif spec.scalar or values and spec.flow is Flow.PICK:  # its input's System values only
+        elif spec.scalar or values:  # its input's System values only (values: `_values_of`)
             target = self._values_of(node.target, base)
         else:
             target = self._compile(node.target, base)
@@ -669,9 +670,8 @@ class Compiler:
         (the System value of a primitive's node is its value), making no nodes; the nodes
         when the plan cannot read them (extensions, odd JSON, other types). first() and
         last() pass such values through."""
-        if type(node) is ast.Call and node.target is not None:
-            spec = self.functions.get(node.name)
-            if spec is not None and spec.flow is Flow.PICK:
+        if type(node) is ast.Call and node.target is not None and self._is_builtin(node.name):
+            if self.functions[node.name].flow is Flow.PICK:  # a caller's own may look at the nodes
                 return self._Call(node, base, values=True)
         nodes = self._compile(node, base)
         found = self.path(node)
