@@ -455,7 +455,7 @@ class Compiler:
         if spec.lazy_right:
             def lazy(ctx, this):
                 try:
-                    return impl(left(ctx, this), partial(right, ctx, this))
+                    return impl(left(ctx, this), right, ctx, this)  # no thunk to make
                 except FHIRPathEvaluationError as error:
                     error.locate(*span)
                     raise

@@ -202,21 +202,21 @@ def contains(left: tuple, right: tuple) -> tuple:
 # ---- 6.5 Boolean logic (three-valued; empty is None) ----------------------------------
 
 
-def and_(left: tuple, right) -> tuple:
+def and_(left: tuple, right, ctx, this) -> tuple:
     a = to_boolean(left, "operator 'and'")
     if a is False:
         return FALSE
-    b = to_boolean(right(), "operator 'and'")
+    b = to_boolean(right(ctx, this), "operator 'and'")
     if b is False:
         return FALSE
     return TRUE if a and b else EMPTY
 
 
-def or_(left: tuple, right) -> tuple:
+def or_(left: tuple, right, ctx, this) -> tuple:
     a = to_boolean(left, "operator 'or'")
     if a:
         return TRUE
-    b = to_boolean(right(), "operator 'or'")
+    b = to_boolean(right(ctx, this), "operator 'or'")
     if b:
         return TRUE
     return FALSE if a is False and b is False else EMPTY
@@ -230,11 +230,11 @@ def xor(left: tuple, right: tuple) -> tuple:
     return TRUE if a is not b else FALSE
 
 
-def implies(left: tuple, right) -> tuple:
+def implies(left: tuple, right, ctx, this) -> tuple:
     a = to_boolean(left, "operator 'implies'")
     if a is False:
         return TRUE
-    b = to_boolean(right(), "operator 'implies'")
+    b = to_boolean(right(ctx, this), "operator 'implies'")
     if a:
         return EMPTY if b is None else (TRUE if b else FALSE)
     return TRUE if b else EMPTY

@@ -187,8 +187,8 @@ def pairs(text: str, result: str | None = None) -> tuple[tuple[str | None, str, 
 
 class OperatorSpec:
     """A binary or unary operator. ``impl(left, right) -> tuple`` on collections; with
-    ``lazy_right`` the right operand arrives as a thunk (and, or, implies). ``left`` is
-    None for a unary operator."""
+    ``lazy_right`` it is ``impl(left, right, ctx, this)``: the right operand's closure,
+    called only if needed (and, or, implies). ``left`` is None for a unary operator."""
 
     __slots__ = ("symbol", "impl", "left", "right", "returns", "section", "summary", "lazy_right", "context_free",
                  "type_pairs", "reads_values")

@@ -63,7 +63,9 @@ TABLETS = node({"value": 5, "unit": "tablet", "system": "http://snomed.info/sct"
 
 def run(symbol, left, right):
     spec = OPERATORS[symbol]
-    return implementation(spec.impl)(left, (lambda: right) if spec.lazy_right else right)
+    if spec.lazy_right:  # the right operand's closure, evaluated in (ctx, this)
+        return implementation(spec.impl)(left, lambda ctx, this: right, None, ())
+    return implementation(spec.impl)(left, right)
 
 
 def same(result, expected):
@@ -446,11 +448,11 @@ def test_boolean_operators_follow_three_valued_logic(left, right):
 
 @pytest.mark.parametrize("symbol, left", [("and", FALSE), ("or", TRUE), ("implies", FALSE)])
 def test_and_or_implies_skip_the_right_operand_when_the_left_decides(symbol, left):
-    def right():
+    def right(ctx, this):
         raise AssertionError("the right operand was evaluated")
 
     assert OPERATORS[symbol].lazy_right
-    assert implementation(OPERATORS[symbol].impl)(left, right) == (TRUE if symbol != "and" else FALSE)
+    assert implementation(OPERATORS[symbol].impl)(left, right, None, ()) == (TRUE if symbol != "and" else FALSE)
 
 
 def test_xor_evaluates_both_operands():
