@@ -84,17 +84,28 @@ _UNKNOWN_ITEM = StaticType(None, True)
 _EMPTY = StaticType(frozenset(), True, ())
 
 
-class Candidate(NamedTuple):
-    """A name completion may offer after ``focus.``: an element or a function."""
+class Candidate:
+    """A name completion may offer after ``focus.``: an element or a function. (This and
+    `_Scope` are plain classes with slots: a NamedTuple class costs 3-5 KB more in every
+    process that analyses.)"""
 
-    name: str
-    kind: str  # "element" | "function"
-    detail: str  # the element's type, or the function's signature
+    __slots__ = ("name", "kind", "detail")
+
+    def __init__(self, name: str, kind: str, detail: str) -> None:
+        self.name = name
+        self.kind = kind  # "element" | "function"
+        self.detail = detail  # the element's type, or the function's signature
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.name!r}, {self.kind!r}, {self.detail!r})"
 
 
-class _Scope(NamedTuple):
-    this: StaticType
-    variables: Mapping[str, StaticType]  # %names defined so far on this chain (defineVariable)
+class _Scope:
+    __slots__ = ("this", "variables")
+
+    def __init__(self, this: StaticType, variables: Mapping[str, StaticType]) -> None:
+        self.this = this
+        self.variables = variables  # %names defined so far on this chain (defineVariable)
 
 
 class Analysis:
@@ -202,7 +213,7 @@ class Analyzer:
                     types = frozenset(choice for _, choice in element.choices)
                     detail = StaticType(types, not element.is_list).describe()
                     out[element.name] = Candidate(element.name, "element", detail)
-        elements = sorted(out.values())
+        elements = sorted(out.values(), key=lambda candidate: candidate.name)
         functions = [
             Candidate(name, "function", spec.signature())
             for name, spec in sorted(self.functions.items())
