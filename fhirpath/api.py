@@ -71,8 +71,7 @@ class Expression:
 
     def located_tree(self):
         """(tree, absolute offset of its first character)."""
-        limits = self._engine.limits
-        return parse_located(self.source, max_length=limits.max_length, max_depth=limits.max_depth)
+        return self._engine._parse(self.source)
 
     def evaluate(
         self,
@@ -251,8 +250,7 @@ class Engine:
     def _compile(self, expression: str, strict: bool, context: str | None, variables: frozenset[str]) -> Expression:
         try:
             # a dotted path compiles to a path, which keeps no tree: no node pool for it
-            tree, base = parse_located(expression, max_length=self.limits.max_length,
-                                       max_depth=self.limits.max_depth, pooled=False)
+            tree, base = self._parse(expression, pooled=False)
             compiler = self._compiler(strict)
             path = compiler.path(tree)
             plans = None
@@ -296,11 +294,13 @@ class Engine:
                     nodes += 1
                     if context_free and not compiler.context_free(node):
                         context_free = False
-                closure = None  # a filtered path's is compiled again if ever needed (`Expression._filtered`)
+                closure = None
                 if not settled:
-                    closure = compiler.compile(tree, base, variables=variables)  # compiled to check it
-                    if filtered is not None:
-                        closure = None
+                    closure = compiler.compile(tree, base, variables=variables)
+                if filtered is not None:
+                    # kept without one, compiled again if ever needed (`Expression._filtered`);
+                    # compiling it above, when not settled, only checked it
+                    closure = None
         except FHIRPathError as error:
             error.expression = expression
             raise error from None
@@ -310,9 +310,12 @@ class Engine:
         """The closure of a compiled expression that was kept without one: its source
         compiled again (it compiled before, so it does again; a filtered path has no
         %variables to declare)."""
-        tree, base = parse_located(expression.source, max_length=self.limits.max_length,
-                                   max_depth=self.limits.max_depth)
-        return self._compiler(expression.strict).compile(tree, base)
+        return self._compiler(expression.strict).compile(*expression.located_tree())
+
+    def _parse(self, text: str, pooled: bool = True) -> tuple:
+        """`fhirpath.parser.parse_located` within this engine's limits."""
+        limits = self.limits
+        return parse_located(text, max_length=limits.max_length, max_depth=limits.max_depth, pooled=pooled)
 
     def _compiler(self, strict: bool):
         compiler = self._compilers.get(strict)
@@ -341,7 +344,7 @@ class Engine:
         from fhirpath.errors import Diagnostic, FHIRPathSyntaxError
 
         try:
-            tree, base = parse_located(expression, max_length=self.limits.max_length, max_depth=self.limits.max_depth)
+            tree, base = self._parse(expression)
         except FHIRPathSyntaxError as error:
             start = error.start or 0
             end = start if error.end is None else error.end
