@@ -674,8 +674,8 @@ class Compiler:
             if self.functions[node.name].flow is Flow.PICK:  # a caller's own may look at the nodes
                 return self._Call(node, base, values=True)
         nodes = self._compile(node, base)
-        found = self.path(node)
-        if found is None or not found[2]:
+        found = self._model_path(node)
+        if found is None:
             return nodes
         plan_data = ({}, found[0], found[2])  # plans by item type, root type, navigators
 
