@@ -29,14 +29,7 @@ from benches.budgets import (
 )
 
 #: figure -> why it is over budget today: what dominates it (probe output, profile_memory)
-OVER_BUDGET: dict[str, str] = {
-    "evaluator_baseline_general_bytes": (
-        "2.01 MB: the analyzer module and its first analysis (~156 KB; a lenient compile of a "
-        "path or filtered path skips it, so the headline's figure is 1.77 MB) and the functions' "
-        "modules the closures load (~57 KB); the code added since the budget was last met "
-        "(plan-read values, the parser's dotted paths) put it over by ~7 KB"
-    ),
-}
+OVER_BUDGET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")

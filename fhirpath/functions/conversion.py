@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime import calendar, quantity
+from fhirpath.runtime import calendar, quantity_math
 from fhirpath.runtime.context import check_string
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
@@ -179,7 +179,7 @@ def to_quantity(value, unit=None) -> Quantity | None:
         return None
     if result is None or unit is None:
         return result
-    return quantity.convert(result, _text(unit, "toQuantity()", "unit"))
+    return quantity_math.convert(result, _text(unit, "toQuantity()", "unit"))
 
 
 def converts_to_quantity(value, unit=None) -> bool:

@@ -22,7 +22,7 @@ from functools import wraps
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.model import system_type
-from fhirpath.runtime import quantity
+from fhirpath.runtime import quantity, quantity_math
 from fhirpath.runtime.quantity import Quantity, exact_context
 
 _DIGITS = 28
@@ -100,7 +100,7 @@ def abs_(value):
     """Same type as the input; a Quantity keeps its unit."""
     value = _number(value, "abs()", quantities=True)
     if isinstance(value, Quantity):
-        return quantity.abs_(value)
+        return quantity_math.abs_(value)
     return value.copy_abs() if isinstance(value, Decimal) else abs(value)
 
 
@@ -109,7 +109,7 @@ def ceiling(value):
     """The least Integer not below the input; a Quantity keeps its unit."""
     value = _number(value, "ceiling()", quantities=True)
     if isinstance(value, Quantity):
-        return quantity.ceiling(value)
+        return quantity_math.ceiling(value)
     return _integer(value.to_integral_value(ROUND_CEILING, _EXACT)) if isinstance(value, Decimal) else value
 
 
@@ -118,7 +118,7 @@ def floor(value):
     """The greatest Integer not above the input; a Quantity keeps its unit."""
     value = _number(value, "floor()", quantities=True)
     if isinstance(value, Quantity):
-        return quantity.floor(value)
+        return quantity_math.floor(value)
     return _integer(value.to_integral_value(ROUND_FLOOR, _EXACT)) if isinstance(value, Decimal) else value
 
 
@@ -127,7 +127,7 @@ def truncate(value):
     """The integer part (towards zero) as an Integer; a Quantity keeps its unit."""
     value = _number(value, "truncate()", quantities=True)
     if isinstance(value, Quantity):
-        return quantity.truncate(value)
+        return quantity_math.truncate(value)
     return _integer(value.to_integral_value(ROUND_DOWN, _EXACT)) if isinstance(value, Decimal) else value
 
 
@@ -148,7 +148,7 @@ def round_(value, precision=None):
             f"round() precision must be 0 or more, not {places}", code="invalid-argument"
         )
     if isinstance(value, Quantity):
-        return quantity.round_(value, places)
+        return quantity_math.round_(value, places)
     value = value if isinstance(value, Decimal) else Decimal(value)
     if -value.as_tuple().exponent <= places:  # type: ignore[operator]
         return value

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, DecimalException
 from functools import wraps
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime import compare, quantity
+from fhirpath.runtime import compare
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value, to_boolean
 from fhirpath.runtime.context import check_string
 from fhirpath.runtime.quantity import Quantity, exact_context
@@ -260,7 +260,8 @@ def plus(left: tuple, right: tuple) -> tuple:
     if _number(a) and _number(b):
         return (_EXACT.add(_decimal(a), _decimal(b)),)
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
-        return _quantity_result(quantity.add(_quantity(a), _quantity(b)))
+        from fhirpath.runtime import quantity_math  # loaded when an expression first calculates with quantities
+        return _quantity_result(quantity_math.add(_quantity(a), _quantity(b)))
     if ta in _TEMPORALS and tb is Quantity:
         from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
         return (calendar.add(a, b.value, b.unit),)
@@ -282,7 +283,8 @@ def minus(left: tuple, right: tuple) -> tuple:
     if _number(a) and _number(b):
         return (_EXACT.subtract(_decimal(a), _decimal(b)),)
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
-        return _quantity_result(quantity.sub(_quantity(a), _quantity(b)))
+        from fhirpath.runtime import quantity_math  # loaded when an expression first calculates with quantities
+        return _quantity_result(quantity_math.sub(_quantity(a), _quantity(b)))
     if ta in _TEMPORALS and tb is Quantity:
         from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
         return (calendar.sub(a, b.value, b.unit),)
@@ -303,7 +305,8 @@ def multiply(left: tuple, right: tuple) -> tuple:
     if _number(a) and _number(b):
         return (_EXACT.multiply(_decimal(a), _decimal(b)),)
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
-        return _quantity_result(quantity.mul(_quantity(a), _quantity(b)))
+        from fhirpath.runtime import quantity_math  # loaded when an expression first calculates with quantities
+        return _quantity_result(quantity_math.mul(_quantity(a), _quantity(b)))
     if _opaque(left, right):
         return EMPTY
     raise _invalid("*", left, right)
@@ -322,7 +325,8 @@ def divide(left: tuple, right: tuple) -> tuple:
             return EMPTY
         return (_plain(_DIVISION.divide(_decimal(a), _decimal(b))),)
     if (ta is Quantity or _number(a)) and (tb is Quantity or _number(b)):
-        return _quantity_result(quantity.div(_quantity(a), _quantity(b)))
+        from fhirpath.runtime import quantity_math  # loaded when an expression first calculates with quantities
+        return _quantity_result(quantity_math.div(_quantity(a), _quantity(b)))
     if _opaque(left, right):
         return EMPTY
     raise _invalid("/", left, right)
@@ -393,7 +397,8 @@ def negate(operand: tuple) -> tuple:
     if t is Decimal:
         return (_EXACT.minus(value),)
     if t is Quantity:
-        return (quantity.negate(value),)
+        from fhirpath.runtime import quantity_math  # loaded when an expression first calculates with quantities
+        return (quantity_math.negate(value),)
     if compare.opaque_quantity(operand[0]):
         return EMPTY
     raise _invalid("-", operand)

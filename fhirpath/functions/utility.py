@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.model import system_type
-from fhirpath.runtime import quantity
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -125,10 +124,11 @@ def _boundary(value, precision, high: bool):
             f"{function} expects an Integer precision, not {precision!r}", code="invalid-argument"
         )
     kind = type(value)
-    if kind is Decimal or kind is int:
-        return quantity.decimal_boundary(Decimal(value), precision, high=high)
-    if kind is Quantity:
-        return quantity.high_boundary(value, precision) if high else quantity.low_boundary(value, precision)
+    if kind is Decimal or kind is int or kind is Quantity:
+        from fhirpath.runtime import quantity_math  # loaded when an expression first needs it
+        if kind is Quantity:
+            return (quantity_math.high_boundary if high else quantity_math.low_boundary)(value, precision)
+        return quantity_math.decimal_boundary(Decimal(value), precision, high=high)
     if kind in _TEMPORALS:
         from fhirpath.runtime import calendar  # loaded when an expression first calculates with dates
         return calendar.high_boundary(value, precision) if high else calendar.low_boundary(value, precision)
@@ -175,7 +175,8 @@ def comparable(value, other) -> bool | None:
         other = Quantity(other)
     if type(value) is not Quantity or type(other) is not Quantity:
         return None
-    return quantity.comparable(value, other)
+    from fhirpath.runtime import quantity_math  # loaded when an expression first needs it
+    return quantity_math.comparable(value, other)
 
 
 def _type_name(value) -> str:

@@ -20,11 +20,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from fhirpath.errors import FHIRPathEvaluationError, FHIRPathLimitError
-from fhirpath.runtime import quantity, temporal
+from fhirpath.runtime import temporal
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.context import active_limits, items_error, spend
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
+
+# `quantity_math` is imported where quantities (or decimals under `~`) are compared:
+# expressions that compare neither never load it.
 
 __all__ = [
     "equals",
@@ -90,14 +93,16 @@ def item_equals(a, b) -> bool | None:
             return None
         if ka != kb:
             if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
-                return quantity.equals(_as_quantity(a), _as_quantity(b))
+                from fhirpath.runtime import quantity_math
+                return quantity_math.equals(_as_quantity(a), _as_quantity(b))
             if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
                 return None
             return False
         if ka == _TEMPORAL:
             return temporal.equals(a, b)
         if ka == _QUANTITY:
-            return quantity.equals(a, b)
+            from fhirpath.runtime import quantity_math
+            return quantity_math.equals(a, b)
         if ka == _COMPLEX:
             return _json_equals(a, b)
         return a == b  # strings, numbers, booleans
@@ -119,16 +124,19 @@ def item_equivalent(a, b) -> bool:
         ka, kb = _KIND.get(ta, ta), _KIND.get(tb, tb)
         if ka != kb:
             if (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
-                return quantity.equivalent(_as_quantity(a), _as_quantity(b)) is True
+                from fhirpath.runtime import quantity_math
+                return quantity_math.equivalent(_as_quantity(a), _as_quantity(b)) is True
             return False
         if ka == _STRING:
             return a == b or _fold(a) == _fold(b)
         if ka == _NUMBER:
-            return a == b or quantity.decimals_equivalent(Decimal(a), Decimal(b))
+            from fhirpath.runtime import quantity_math
+            return a == b or quantity_math.decimals_equivalent(Decimal(a), Decimal(b))
         if ka == _TEMPORAL:
             return temporal.equivalent(a, b)
         if ka == _QUANTITY:
-            return quantity.equivalent(a, b) is True
+            from fhirpath.runtime import quantity_math
+            return quantity_math.equivalent(a, b) is True
         if ka == _COMPLEX:
             try:
                 return _json_equivalent(a, b)
@@ -170,7 +178,8 @@ def _json_equivalent(a, b) -> bool:
     if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
         x = Decimal(repr(a)) if ta is float else Decimal(a)
         y = Decimal(repr(b)) if tb is float else Decimal(b)
-        return quantity.decimals_equivalent(x, y)
+        from fhirpath.runtime import quantity_math
+        return quantity_math.decimals_equivalent(x, y)
     return a == b
 
 
@@ -199,9 +208,11 @@ def item_compare(a, b) -> int | None:
             if ka == _TEMPORAL and (ta is Time) is (tb is Time):
                 return temporal.compare(a, b)
             if ka == _QUANTITY:
-                return quantity.compare(a, b)
+                from fhirpath.runtime import quantity_math
+                return quantity_math.compare(a, b)
         elif (ka == _QUANTITY and kb == _NUMBER) or (ka == _NUMBER and kb == _QUANTITY):
-            return quantity.compare(_as_quantity(a), _as_quantity(b))
+            from fhirpath.runtime import quantity_math
+            return quantity_math.compare(_as_quantity(a), _as_quantity(b))
         if _unit_unknown(item_a, kb) or _unit_unknown(item_b, ka):
             return None
         raise FHIRPathEvaluationError(
@@ -326,7 +337,8 @@ def _quantity_key(value: Quantity):
     if value.unit != "1":
         if value.is_calendar:
             return None
-        value = quantity.convert(value, "1")
+        from fhirpath.runtime import quantity_math
+        value = quantity_math.convert(value, "1")
         if value is None:
             return None
     return value.value

@@ -1,6 +1,6 @@
 """UCUM unit expressions: a parser, the unit table and symbolic unit algebra.
 
-Imported lazily by `quantity.py` on the first conversion, so `import fhirpath`
+Imported lazily by `quantity_math.py` on the first conversion, so `import fhirpath`
 never pays for the table. Every factor is an exact `Fraction`: UCUM defines
 its units by exact decimal multiples of one another, and keeping them exact
 is what lets `1 '[in_i]' = 2.54 'cm'` be true without rounding rules.

@@ -1,5 +1,6 @@
-"""Quantity values (fhirpath/runtime/quantity.py): the official suites' quantity
-cases, the specification's examples, and the module's own promises."""
+"""Quantity values (fhirpath/runtime/quantity.py, and quantity_math.py that calculates
+with them): the official suites' quantity cases, the specification's examples, and the
+modules' own promises."""
 
 import pickle
 import re
@@ -11,8 +12,8 @@ from decimal import Decimal as D
 import pytest
 
 from fhirpath.errors import FHIRPathEvaluationError
-from fhirpath.runtime.quantity import (
-    Quantity,
+from fhirpath.runtime.quantity import Quantity, to_fhir
+from fhirpath.runtime.quantity_math import (
     abs_,
     add,
     ceiling,
@@ -31,7 +32,6 @@ from fhirpath.runtime.quantity import (
     negate,
     round_,
     sub,
-    to_fhir,
     truncate,
 )
 
@@ -645,25 +645,25 @@ def test_quantity_refuses_floats_and_non_finite_values():
 
 
 def test_every_ucum_special_unit_is_caught_by_the_markers_that_avoid_loading_ucum():
-    from fhirpath.runtime import quantity, ucum
+    from fhirpath.runtime import quantity_math, ucum
 
     for code in [*ucum._AFFINE, *ucum._OPAQUE]:
-        assert quantity._is_special(code), code
+        assert quantity_math._is_special(code), code
 
 
 def _run(code: str) -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_importing_quantity_does_not_load_the_ucum_tables():
-    _run("import fhirpath.runtime.quantity, sys; assert 'fhirpath.runtime.ucum' not in sys.modules")
+def test_importing_quantity_math_does_not_load_the_ucum_tables():
+    _run("import fhirpath.runtime.quantity_math, sys; assert 'fhirpath.runtime.ucum' not in sys.modules")
 
 
 def test_same_unit_operations_do_not_load_the_ucum_tables():
     _run(
         "import sys\n"
-        "from fhirpath.runtime.quantity import Quantity as Q, equals, equivalent, compare, comparable\n"
-        "from fhirpath.runtime.quantity import add, sub, mul, div\n"
+        "from fhirpath.runtime.quantity import Quantity as Q\n"
+        "from fhirpath.runtime.quantity_math import equals, equivalent, compare, comparable, add, sub, mul, div\n"
         "a, b = Q.parse_literal(\"4.5 'mg'\"), Q.parse_literal(\"4.50 'mg'\")\n"
         "assert equals(a, b) and equivalent(a, b) and compare(a, b) == 0 and comparable(a, b)\n"
         "assert add(a, b) and sub(a, b) and mul(a, Q(2)) and div(a, Q(2))\n"
@@ -682,3 +682,15 @@ def test_to_fhir_writes_json_that_from_fhir_reads_back(text, system):
     written = to_fhir(quantity)
     assert written["system"] == system and written["value"] == quantity.value
     assert Quantity.from_fhir(written) == quantity
+
+
+def test_expressions_without_quantities_do_not_load_quantity_math():
+    _run(
+        "import sys, fhirpath\n"
+        "patient = {'resourceType': 'Patient', 'name': [{'given': ['Ann']}], 'multipleBirthInteger': 2}\n"
+        "fhirpath.compile(\"Patient.name.where(given = 'Ann').given | Patient.multipleBirth + 1\")"
+        ".evaluate(patient)\n"
+        "assert 'fhirpath.runtime.quantity_math' not in sys.modules\n"
+        "assert fhirpath.compile('4 days + 3 days').evaluate(patient)\n"
+        "assert 'fhirpath.runtime.quantity_math' in sys.modules"
+    )
