@@ -528,7 +528,7 @@ class Compiler:
         """A path with where() filters, as `fhirpath.runtime.element.filtered_plan` reads
         it: ``Patient.telecom.where(system = 'phone').value``, optionally ending in
         ``first()``, ``count()``, ``exists()`` (with or without a criterion) or
-        ``empty()``.
+        ``empty()``; or a path without filters that ends so (``Patient.name.exists()``).
 
         Returns ``(root type, select, stages, finish)``: ``stages`` are (navigators,
         criterion or None) from the root, a criterion being a `_criterion`; ``finish``
@@ -556,8 +556,8 @@ class Compiler:
                 return None
             wheres.append((criterion, links))
             node = target.target
-        if not wheres:
-            return None  # a whole path, or one ending in a function: not filtered
+        if not wheres and finish is None:
+            return None  # a whole path: `path`
         root_type, select, navigators = self._path(links, target)
         stages = [(navigators, None)]
         for criterion, links in reversed(wheres):  # a criterion joins the stage before it
@@ -660,8 +660,9 @@ class Compiler:
         ]
         if implementation(spec.impl) is define_variable:
             self._define(node.args[0], base + node.args_at[0])
-        build = _scalar_call if spec.scalar else _collection_call
-        return build(spec, target, args, ast.span(node, base))
+        if spec.scalar:
+            return _scalar_call(spec, target, args, ast.span(node, base), _literal_values(node.args, args))
+        return _collection_call(spec, target, args, ast.span(node, base))
 
     def _values_of(self, node: ast.Node, base: int):
         """``node`` compiled for a consumer that reads only the System values of its items
@@ -773,6 +774,18 @@ def _path_closure(select, steps: tuple):
     return lambda ctx, this: walk_path(steps, select(this))
 
 
+def _literal_values(nodes: list, args: list) -> tuple | None:
+    """The values of a call's arguments when each is a literal of one value, read from
+    their compiled forms; else None (also for ``{}``, whose empty the call's rules
+    decide, and for a literal that is an error when evaluated)."""
+    if not nodes or any(type(node) is not ast.Literal or node.kind == "empty" for node in nodes):
+        return None
+    try:
+        return tuple(closure(None, None)[0] for _, closure in args)
+    except FHIRPathEvaluationError:
+        return None
+
+
 def _raise(error: FHIRPathEvaluationError, node: ast.Node, base: int):
     error.locate(*ast.span(node, base))
 
@@ -782,50 +795,56 @@ def _raise(error: FHIRPathEvaluationError, node: ast.Node, base: int):
     return fail
 
 
-def _single(collection: tuple, spec: FunctionSpec, what: str):
+def _single(collection: tuple, spec: FunctionSpec, param: str | None = None):
+    """The System value of the one item of ``collection``: the input (``param`` None) or
+    an argument's (the message is built only when there is more than one)."""
     if len(collection) > 1:
+        what = "input item" if param is None else f"'{param}' value"
         raise FHIRPathEvaluationError(
             f"{spec.name}() expects a single {what} but got {len(collection)} items", code="not-a-singleton"
         )
     return system_value(collection[0])
 
 
-def _scalar_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
+def _scalar_call(spec: FunctionSpec, target, args, span: tuple[int, int], constants: tuple | None = None):
     """``impl(value, *values)`` wrapped in FHIRPath's empty and singleton rules; errors
-    are placed at the call's span."""
+    are placed at the call's span. ``constants``: the arguments' values, when every one is
+    a literal (``substring(0, 3)``), passed as they are instead of evaluated per call."""
     impl = implementation(spec.impl)
     on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
-    closures = tuple(closure for _, closure in args)
-    optional = tuple(param.optional for param in spec.params)
-    if not closures:  # upper(), length(), toString()...: no arguments to evaluate
-        def call0(ctx, this):
+    if constants is not None or not args:  # upper(), length(), substring(0, 3)...
+        constants = constants or ()
+
+        def call_constants(ctx, this):
             try:
                 focus = this if target is None else target(ctx, this)
                 if not focus:
                     return on_empty
-                result = impl(_single(focus, spec, "input item"))
+                result = impl(_single(focus, spec), *constants)
                 return EMPTY if result is None else (result,)
             except FHIRPathEvaluationError as error:
                 error.locate(*span)
                 raise
 
-        return call0
+        return call_constants
+
+    arguments = tuple((closure, param.name, param.optional) for (_, closure), param in zip(args, spec.params))
 
     def call(ctx, this):
         try:
             focus = this if target is None else target(ctx, this)
             if not focus:
                 return on_empty
-            value = _single(focus, spec, "input item")
+            value = _single(focus, spec)
             values = []
-            for index, closure in enumerate(closures):
+            for closure, name, optional in arguments:
                 argument = closure(ctx, this)
                 if not argument:
-                    if optional[index]:
+                    if optional:
                         values.append(None)
                         continue
                     return EMPTY
-                values.append(_single(argument, spec, f"'{spec.params[index].name}' value"))
+                values.append(_single(argument, spec, name))
             result = impl(value, *values)
             return EMPTY if result is None else (result,)
         except FHIRPathEvaluationError as error:
@@ -875,7 +894,7 @@ def _collection_call(spec: FunctionSpec, target, args, span: tuple[int, int]):
             for kind, compiled, name in plan:
                 if kind is ParamKind.VALUE:
                     found = compiled(ctx, this)
-                    values.append(_single(found, spec, f"'{name}' value") if found else None)
+                    values.append(_single(found, spec, name) if found else None)
                 elif kind is ParamKind.COLLECTION:
                     values.append(compiled(ctx, this))
                 elif kind is ParamKind.LAZY:

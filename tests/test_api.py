@@ -310,6 +310,8 @@ FILTERED_PATHS = [
     "Patient.contact.where(gender = 'female').name.given.first()", "identifier.where(type.text = 'x').exists()",
     "Observation.subject.where(reference.startsWith('urn:uuid:')).reference", "telecom.where(value.endsWith('.com'))",
     "name.where(family.contains('a')).given", "identifier.where(system.contains('')).value.first()",
+    "Patient.name.given.first()", "telecom.value.count()", "Patient.birthDate.exists()", "name.given.empty()",
+    "Observation.value.ofType(Quantity).value.first()", "identifier.exists()",
 ]
 
 
@@ -347,6 +349,8 @@ def test_a_filtered_path_gives_the_values_its_closures_give(shared):
     {"resourceType": "Patient", "telecom": [{"system": "phone", "value": "1", "_value": {"id": "v"}}]},
     {"resourceType": "Patient", "active": True, "name": [{"use": "official", "given": ["a", None, "b"]}]},
     {"resourceType": "Patient", "active": "yes", "name": [{"use": "official", "given": ["a"], "_given": [{"id": "g"}]}]},
+    {"resourceType": "Patient", "name": [{"given": [None, "b"], "_given": [{"id": "g"}, None]}],
+     "telecom": [{"_system": {"id": "s"}}, {"_rank": {"id": "r"}}]},  # values that are only extensions
     {"resourceType": "Observation", "telecom": [{"system": "phone", "value": "1"}]},  # not a Patient
 ])
 @pytest.mark.parametrize("expression", [
@@ -355,6 +359,8 @@ def test_a_filtered_path_gives_the_values_its_closures_give(shared):
     "Patient.where(active = true).name.given.first()", "name.where(use = 'official').given.empty()",
     "telecom.where(value.startsWith('1')).system", "telecom.where(rank.startsWith('1'))",
     "telecom.where(system.endsWith('one')).value", "telecom.where(system.contains('hon')).count()",
+    "Patient.telecom.system.first()", "telecom.rank.count()", "name.given.count()", "name.given.exists()",
+    "telecom.system.empty()",
 ])
 def test_a_filtered_path_reads_odd_json_as_the_closures_do(resource, expression):
     compiled = fhirpath.Engine("r4").compile(expression)

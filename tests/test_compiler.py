@@ -430,3 +430,46 @@ def test_system_values_read_along_plans_equal_those_of_the_nodes(shared, monkeyp
             assert outcome(values[text], resource) == outcome(nodes[text], resource), (kind, text, resource.get("id"))
             compared += 1
     assert compared > 5_000
+
+
+LITERAL_ARGUMENTS = [
+    "'abcdef'.substring(1, 3)", "'abcdef'.substring(1)", "'abc'.substring(1, {})", "'abc'.substring({}, 1)",
+    "('a' | 'b').substring(0, 1)", "{}.substring(0, 1)", "'abc'.substring(1.5)", "'abc'.substring('1')",
+    "'a.b'.replace('.', '-')", "'abc'.startsWith('a')", "name.given.first().substring(0, 2)",
+    "name.given.substring(0, 2)", "'12'.toInteger().toString()", "'abc'.indexOf(@T12:00)",
+    "'abc'.matches('[a-')", "1.5.round(0)", "(2.0).power(-1)", "name.family.first().replace('a', 'b')",
+]
+
+
+def test_calls_with_literal_arguments_give_what_evaluated_arguments_give(shared, monkeypatch):
+    """A scalar call whose arguments are all literals takes their values once, when
+    compiled (`_literal_values`). Results and errors must equal the general call's, which
+    evaluates them per call: the official suites' expressions, on their inputs, and more."""
+    from fhirpath import compiler
+    from tests.conformance.suite import load_cases
+    from tests.conformance.test_official_suite import load_input
+
+    cases = [(case.expression, case.inputfile) for case in load_cases(shared, "r4")
+             if case.invalid is None and "(" in case.expression]
+    cases += [(text, None) for text in LITERAL_ARGUMENTS]
+    inputs = {None: PATIENT}
+
+    def outcomes(expressions):
+        engine = fhirpath.Engine("r4")
+        found = []
+        for text, inputfile in expressions:
+            if inputfile not in inputs:
+                inputs[inputfile] = load_input("r4", inputfile)
+            try:
+                found.append(engine.evaluate(inputs[inputfile], text))
+            except fhirpath.FHIRPathError as error:
+                found.append((error.code, error.start))
+        return found
+
+    fast = outcomes(cases)
+    with monkeypatch.context() as patched:
+        patched.setattr(compiler, "_literal_values", lambda nodes, args: None)
+        general = outcomes(cases)
+    assert len(cases) > 500
+    for (text, _), got, expected in zip(cases, fast, general):
+        assert got == expected, text
