@@ -218,7 +218,7 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
             step = steps.get(item[1])
             if step is None:
                 step = last._step(item[1])
-            if type(step) is _Read and _values(step, value, out):
+            if type(step) is _Read and _values(step, (value,), out):
                 continue
         elif last._sidecar_member and item[1] is not None:
             value = sidecar(item)
@@ -368,28 +368,27 @@ def read_values(plan: tuple, resource: dict) -> list | None:
                 return None
         values = out
     out = []
-    for value in values:
-        if not _values(step, value, out):
-            return None
-    return out
+    return out if _values(step, values, out) else None
 
 
-def _values(step: _Read, value: dict, out: list) -> bool:
-    """Append the values of a plain element of ``value``. False, appending nothing, when
-    it is a primitive with an id or extensions (its nodes carry them)."""
+def _values(step: _Read, parents, out: list) -> bool:
+    """Append the values of a plain element of each of ``parents`` (one call for all:
+    a call per parent cost a fifth of reading a path). False, appending nothing for it,
+    at a parent where it is a primitive with an id or extensions (its nodes carry them)."""
     key, _, extra_key, reader = step
-    if extra_key is not None and value.get(extra_key) is not None:
-        return False
-    found = value.get(key)
-    if type(found) is list:
-        if reader is None and None not in found:  # strings, codes...: as they are
-            out += found
-        else:
-            for element in found:
-                if element is not None:
-                    out.append(element if reader is None else reader(element))
-    elif found is not None:
-        out.append(found if reader is None else reader(found))
+    for value in parents:
+        if extra_key is not None and value.get(extra_key) is not None:
+            return False
+        found = value.get(key)
+        if type(found) is list:
+            if reader is None and None not in found:  # strings, codes...: as they are
+                out += found
+            else:
+                for element in found:
+                    if element is not None:
+                        out.append(element if reader is None else reader(element))
+        elif found is not None:
+            out.append(found if reader is None else reader(found))
     return True
 
 
