@@ -55,6 +55,12 @@ _EQUALITY = frozenset({"=", "!="})
 
 #: functions that may end a filtered path (`Compiler.filtered_path`)
 _FINISHES = frozenset({"first", "count", "exists", "empty"})
+#: those whose result a path's values decide as its nodes would (`Compiler._path_finish`)
+_VALUE_FINISHES = {
+    "exists": lambda values: TRUE if values else FALSE,
+    "empty": lambda values: FALSE if values else TRUE,
+    "count": lambda values: (len(values),),
+}
 
 #: string functions a filtered path's criterion may call, as the test of a str value
 _STRING_TESTS = {"startsWith": str.startswith, "endsWith": str.endswith, "contains": operator.contains}
@@ -648,6 +654,10 @@ class Compiler:
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
+        if not count and node.name in _VALUE_FINISHES and node.target is not None and self._is_builtin(node.name):
+            finished = self._path_finish(node, base)
+            if finished is not None:
+                return finished
         if node.target is None:
             target = None
         elif spec.scalar or values:  # its input's System values only (values: `_values_of`)
@@ -663,6 +673,25 @@ class Compiler:
         if spec.scalar:
             return _scalar_call(spec, target, args, ast.span(node, base), _literal_values(node.args, args))
         return _collection_call(spec, target, args, ast.span(node, base))
+
+    def _path_finish(self, node: ast.Call, base: int):
+        """``path.exists()``, ``empty()`` or ``count()`` on a path of two steps or more the
+        model types: its values read from the JSON along a plan decide, making no nodes
+        for the steps between; the call on the nodes when the plan cannot read them.
+        (On one step, the nodes cost no more than the read, and memory less.)"""
+        found = self._model_path(node.target)
+        if found is None or len(found[2]) < 2:
+            return None
+        spec = self.functions[node.name]
+        general = _collection_call(spec, self._compile(node.target, base), [], ast.span(node, base))
+        plan_data = ({}, found[0], found[2])  # plans by item type, root type, navigators
+        finish = _VALUE_FINISHES[node.name]
+
+        def path_finish(ctx, this):
+            values = read_from_item(this, *plan_data)
+            return general(ctx, this) if values is None else finish(values)
+
+        return path_finish
 
     def _values_of(self, node: ast.Node, base: int):
         """``node`` compiled for a consumer that reads only the System values of its items

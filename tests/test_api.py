@@ -462,7 +462,9 @@ def test_invariants_and_search_parameters_give_what_the_functions_give(shared):
     parameters = search_expressions_by_base(shared)
     fused, unfused = fhirpath.Engine("r4"), _unfused_engine()
     extra = ["name.exists() and telecom.count() > 1", "identifier.where(system = 'x').empty()",
-             "Patient.name.given.count()", "contained.exists()", "meta.tag.exists(code = 'x')", "Patient.exists()"]
+             "Patient.name.given.count()", "contained.exists()", "meta.tag.exists(code = 'x')", "Patient.exists()",
+             "name.given.count() > 1 or telecom.value.empty()", "(code.coding.code.exists() | meta.tag.code.count())",
+             "iif(identifier.type.text.exists(), 1, 2)", "name.where(given.count() = 1).family"]
 
     def outcome(engine, text, resource):
         try:

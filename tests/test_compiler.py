@@ -287,7 +287,7 @@ def test_every_context_free_official_case_runs_without_reading_any_context(share
     "multipleBirthInteger = 2", "name.given = 'Peter'", "name.family = 'Chalmers'", "birthDate = '1974-12-25'",
     "name.where(use = 'official').exists()", "telecom.where(system != 'phone').value",
     "Patient.name.use = 'usual'", "Observation.status = 'final'", "contact.name.family = 'x'",
-    "deceased = false", "extension.url = 'http://x'",
+    "deceased = false", "extension.url = 'http://x'", "foo = 'x'", "name.bar = 'x'",  # no such elements
 ])
 def test_a_path_compared_to_a_literal_gives_what_the_general_comparison_gives(shared, criterion):
     import json
@@ -304,6 +304,7 @@ def test_a_path_compared_to_a_literal_gives_what_the_general_comparison_gives(sh
         {"resourceType": "Patient", "name": [{"given": ["Peter"], "_given": [{"id": "g"}]}]},
         {"resourceType": "Patient", "name": "not an object", "active": "true"},
         {"resourceType": "Patient", "multipleBirthInteger": 2.0, "gender": 1},
+        {"resourceType": "Patient", "foo": "x", "name": [{"bar": "x"}]},  # keys that are no elements
     ]
     compared = 0
     with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:

@@ -234,19 +234,25 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
     return out
 
 
-def value_plan(t, navigators: tuple) -> tuple | None:
+def value_plan(t, navigators: tuple, absent=None) -> tuple | None:
     """How to read the values of a path from a root of type ``t`` when the model fixes
     every step: ``(JSON keys of the complex steps before the last, the last `_Read`)``.
-    None when a step is a choice, a resource, a primitive's member or no element."""
+    None when a step is a choice, a resource or a primitive's member; ``absent`` when a
+    step names no element (`plan_for` gives `_NO_VALUES`: the walk reads nothing there
+    either; a compile that skips analysis for a plan must not, see `fhirpath.api`)."""
     keys = []
     for navigator in navigators[:-1]:
         step = navigator._steps.get(t) or navigator._step(t)
+        if step is _no_child:
+            return absent
         if type(step) is not _Read or step[2] is not None:  # a primitive: its members are in a sidecar
             return None
         keys.append(step[0])
         t = step[1]
     last = navigators[-1]
     step = last._steps.get(t) or last._step(t)
+    if step is _no_child:
+        return absent
     return (tuple(keys), step) if type(step) is _Read else None
 
 
@@ -258,15 +264,16 @@ def primitive_plan(t, navigators: tuple) -> tuple | None:
 
 
 def plan_for(plans: dict, t, root_type, recipe: tuple, make=None) -> tuple | bool:
-    """The plan ``make`` (`value_plan` of a path's ``navigators``, or `filtered_plan` of
-    a filtered path's stages) gives for an object of type ``t``, or False when it has
+    """The plan ``make`` (by default `value_plan` of a path's ``navigators``, `_NO_VALUES`
+    where a step names no element; or `filtered_plan` of a filtered path's stages)
+    gives for an object of type ``t``, or False when it has
     none. ``plans`` keeps one per type (a model's types bound it); ``root_type`` is the
     type the path names first (the plan then needs ``t`` to be one), None for a path
     from the object itself."""
     plan = plans.get(t)
     if plan is None:
         starts = root_type is None or t is root_type or t.is_subtype_of(root_type)
-        plan = plans[t] = starts and (make or value_plan)(t, recipe) or False
+        plan = plans[t] = starts and (make(t, recipe) if make else value_plan(t, recipe, _NO_VALUES)) or False
     return plan
 
 
@@ -280,6 +287,8 @@ def read_from_item(this, plans: dict, root_type, navigators: tuple, make=None) -
             plan = plans.get(item[1])
             if plan is None:
                 plan = plan_for(plans, item[1], root_type, navigators, make)
+            if plan is _NO_VALUES:  # no such element: common where a criterion suits other types
+                return []
             if plan:
                 return read_values(plan, item[0])
     return None
@@ -403,6 +412,11 @@ class _Read(tuple):
     own tells it from a step function."""
 
     __slots__ = ()
+
+
+#: the `value_plan` of a path through a name that is no element: it reads a key that no
+#: JSON object has (an object, where JSON keys are strings), so nothing
+_NO_VALUES = ((), _Read((object(), None, None, None)))
 
 
 def _read(step: _Read, value: dict, item: tuple, out: list) -> None:
