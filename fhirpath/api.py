@@ -133,10 +133,11 @@ class Expression:
                 return walk_values(navigators[:-1], navigators[-1], root)
             result = walk_path(navigators, root)
         else:
-            ctx = token = None
+            ctx = previous = None
             if not self._context_free:
                 ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
-                token = ACTIVE.set(ctx)  # for the code that has no ctx argument (see runtime.context)
+                previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
+                ACTIVE.ctx = ctx
             closure = self._closure
             if closure is None:  # a filtered path the plan could not read
                 closure = self._closure = engine._closure_of(self)
@@ -146,8 +147,8 @@ class Expression:
                 error.expression = self.source
                 raise
             finally:
-                if token is not None:
-                    ACTIVE.reset(token)
+                if ctx is not None:
+                    ACTIVE.ctx = previous
         if typed:
             return [(type_name(item), output_value(item)) for item in result]
         out = []
