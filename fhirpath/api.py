@@ -51,7 +51,8 @@ class Expression:
         # type (`plan_for`) when no type is named first; else it walks the path and
         # reads the last step's values only (`walk_values`).
         self._path = path
-        # a path with where() filters (`Compiler.filtered_path`): (root type, stages,
+        # a path with where() filters, or one ending in first(), count(), exists() or
+        # empty() (`Compiler.filtered_path`): (root type, stages,
         # finishing function, plans as in a path's). evaluate() reads the JSON along
         # its plan (`read_filtered`); the closure, for whatever the plan cannot read,
         # is compiled again on first need (holding it would double what this costs)
