@@ -655,7 +655,7 @@ class Compiler:
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
         if not count and node.name in _VALUE_FINISHES and node.target is not None and self._is_builtin(node.name):
-            finished = self._path_finish(node, base)
+            finished = self._path_finish(node, spec, base)
             if finished is not None:
                 return finished
         if node.target is None:
@@ -674,7 +674,7 @@ class Compiler:
             return _scalar_call(spec, target, args, ast.span(node, base), _literal_values(node.args, args))
         return _collection_call(spec, target, args, ast.span(node, base))
 
-    def _path_finish(self, node: ast.Call, base: int):
+    def _path_finish(self, node: ast.Call, spec: FunctionSpec, base: int):
         """``path.exists()``, ``empty()`` or ``count()`` on a path of two steps or more the
         model types: its values read from the JSON along a plan decide, making no nodes
         for the steps between; the call on the nodes when the plan cannot read them.
@@ -682,7 +682,6 @@ class Compiler:
         found = self._model_path(node.target)
         if found is None or len(found[2]) < 2:
             return None
-        spec = self.functions[node.name]
         general = _collection_call(spec, self._compile(node.target, base), [], ast.span(node, base))
         plan_data = ({}, found[0], found[2])  # plans by item type, root type, navigators
         finish = _VALUE_FINISHES[node.name]

@@ -266,10 +266,9 @@ def primitive_plan(t, navigators: tuple) -> tuple | None:
 def plan_for(plans: dict, t, root_type, recipe: tuple, make=None) -> tuple | bool:
     """The plan ``make`` (by default `value_plan` of a path's ``navigators``, `_NO_VALUES`
     where a step names no element; or `filtered_plan` of a filtered path's stages)
-    gives for an object of type ``t``, or False when it has
-    none. ``plans`` keeps one per type (a model's types bound it); ``root_type`` is the
-    type the path names first (the plan then needs ``t`` to be one), None for a path
-    from the object itself."""
+    gives for an object of type ``t``, or False when it has none. ``plans`` keeps one
+    per type (a model's types bound it); ``root_type`` is the type the path names first
+    (the plan then needs ``t`` to be one), None for a path from the object itself."""
     plan = plans.get(t)
     if plan is None:
         starts = root_type is None or t is root_type or t.is_subtype_of(root_type)
