@@ -33,7 +33,7 @@ def corpus_resources(shared, every: int):
 def search_expressions_by_base(shared) -> dict[str, list]:
     """The R4 search-parameter expressions of the corpus, by the type they are on."""
     parameters: dict[str, list] = {}
-    for line in (shared / "corpus" / "r4-search-parameters.jsonl").open(encoding="utf-8"):
+    for line in (shared / "corpus" / "r4-search-parameters.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         for base in record["base"]:
             parameters.setdefault(base, []).append(record["expression"])

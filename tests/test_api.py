@@ -408,7 +408,7 @@ def test_lenient_compile_skips_analysis_only_where_it_would_raise_nothing(shared
 
     def corpus(*names):
         return [json.loads(line)["expression"] for name in names
-                for line in (shared / "corpus" / name).open(encoding="utf-8")]
+                for line in (shared / "corpus" / name).read_text(encoding="utf-8").splitlines()]
 
     choice_names = ["Observation.valueQuantity", "Observation.valueQuantity.value", "Patient.multipleBirthInteger",
                     "Patient.telecom.where(period.startsWith('x')).value", "Patient.name.where(period.contains('x'))",
@@ -456,7 +456,7 @@ def test_invariants_and_search_parameters_give_what_the_functions_give(shared):
     count(), empty() or first() (filtered paths...) must give what the functions give:
     the R4 invariants and search parameters that call them, on real resources."""
     invariants: dict[str, list] = {}
-    for line in (shared / "corpus" / "r4-invariants.jsonl").open(encoding="utf-8"):
+    for line in (shared / "corpus" / "r4-invariants.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         invariants.setdefault(record["context"].split(".")[0], []).append(record["expression"])
     parameters = search_expressions_by_base(shared)

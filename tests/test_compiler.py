@@ -404,7 +404,7 @@ def test_system_values_read_along_plans_equal_those_of_the_nodes(shared, monkeyp
     from tests.conftest import corpus_resources, search_expressions_by_base
 
     by_type: dict[str, list] = {}
-    for line in (shared / "corpus" / "r4-invariants.jsonl").open(encoding="utf-8"):
+    for line in (shared / "corpus" / "r4-invariants.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         by_type.setdefault(record["context"].split(".")[0], []).append(record["expression"])
     for base, texts in search_expressions_by_base(shared).items():

@@ -19,7 +19,7 @@ def corpus_expressions() -> list[str]:
     for name in CORPUS_FILES:
         path = SHARED / "corpus" / name
         if path.exists():
-            expressions += [json.loads(line)["expression"] for line in path.open(encoding="utf-8")]
+            expressions += [json.loads(line)["expression"] for line in path.read_text(encoding="utf-8").splitlines()]
     return expressions
 
 
