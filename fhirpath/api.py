@@ -324,7 +324,7 @@ class Engine:
             from fhirpath.compiler import Compiler
 
             compiler = self._compilers[strict] = Compiler(
-                self._model, self._functions, strict=strict, typed_choices=self.typed_choices
+                self._model, self._functions, strict=strict, typed_choices=self.typed_choices, limits=self.limits
             )
         return compiler
 

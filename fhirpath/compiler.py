@@ -22,6 +22,7 @@ from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.compare import unique
 from fhirpath.runtime.element import SIDECAR_MEMBERS, Navigator, primitive_plan, read_from_item, walk_path
+from fhirpath.runtime.context import DEFAULT_LIMITS, Limits
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -55,11 +56,12 @@ _EQUALITY = frozenset({"=", "!="})
 
 #: functions that may end a filtered path (`Compiler.filtered_path`)
 _FINISHES = frozenset({"first", "count", "exists", "empty"})
-#: those whose result a path's values decide as its nodes would (`Compiler._path_finish`)
-_VALUE_FINISHES = {
-    "exists": lambda values: TRUE if values else FALSE,
-    "empty": lambda values: FALSE if values else TRUE,
-    "count": lambda values: (len(values),),
+#: those whose result the number of a path's values decides as its nodes' would
+#: (`Compiler._path_finish`), from that number
+_COUNT_FINISHES = {
+    "exists": lambda count: TRUE if count else FALSE,
+    "empty": lambda count: FALSE if count else TRUE,
+    "count": lambda count: (count,),
 }
 
 #: string functions a filtered path's criterion may call, as the test of a str value
@@ -78,10 +80,12 @@ _MODEL_DERIVED: dict = {}
 class Compiler:
     """Compiles trees for one model and function table."""
 
-    def __init__(self, model=None, functions=FUNCTIONS, *, strict: bool = False, typed_choices: bool = False) -> None:
+    def __init__(self, model=None, functions=FUNCTIONS, *, strict: bool = False, typed_choices: bool = False,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.model = model
         self.functions = functions
         self.strict = strict
+        self.limits = limits  # the engine's: what a closure that needs no context checks itself
         self.typed_choices = typed_choices  # lenient mode: Observation.valueQuantity navigates
         # what compiling derives from the model alone, shared by every compiler of the
         # same model and choice mode (so a new Engine starts warm; bounded by the model)
@@ -447,6 +451,8 @@ class Compiler:
     def _Binary(self, node: ast.Binary, base: int):
         if node.op == "|":
             return self._union(node, base)
+        if node.op == "&":
+            return self._concatenation(node, base)
         if node.op in _EQUALITY:
             binary = self._compare_path_to_literal(node, base)
             if binary is not None:
@@ -623,6 +629,35 @@ class Compiler:
 
         return union
 
+    def _concatenation(self, node: ast.Binary, base: int):
+        """``a & b & c ...`` as one join: a chain of ``&`` (a code and its display, a
+        name's parts) made no closure and no call per operator. Same result, same errors
+        in the same order: each ``&`` evaluates both of its operands before checking
+        them, and an error is placed at the ``&`` that took the operand."""
+        links = []  # the & nodes, innermost first (the left operand starts where its & does)
+        while type(node) is ast.Binary and node.op == "&":
+            links.append(node)
+            node = node.left
+        links.reverse()
+        first = self._sub(node, base, True)
+        operands = tuple(self._sub(link.right, base + link.right_at, True) for link in links)
+        spans = tuple(ast.span(link, base) for link in links)
+        impl = implementation(OPERATORS["&"].impl)
+        max_string = self.limits.max_string
+
+        def concatenation(ctx, this):
+            at = 0
+            try:
+                text = first(ctx, this)
+                for at, operand in enumerate(operands):
+                    text = impl(text, operand(ctx, this), max_string)
+                return text
+            except FHIRPathEvaluationError as error:
+                error.locate(*spans[at])
+                raise
+
+        return concatenation
+
     def _TypeOp(self, node: ast.TypeOp, base: int):
         target = self._sub(node.target, base)
         wanted = self._type(node.type_name, node, base)
@@ -654,7 +689,11 @@ class Compiler:
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self._error(_arity_message(spec, count), "wrong-arity", node, base)
-        if not count and node.name in _VALUE_FINISHES and node.target is not None and self._is_builtin(node.name):
+        if not count and node.name in _COUNT_FINISHES and node.target is not None and self._is_builtin(node.name):
+            target = node.target
+            if (type(target) is ast.Call and target.name == "descendants" and not target.args
+                    and self._is_builtin("descendants")):
+                return self._descendants_finish(node, base)
             finished = self._path_finish(node, spec, base)
             if finished is not None:
                 return finished
@@ -684,13 +723,32 @@ class Compiler:
             return None
         general = _collection_call(spec, self._compile(node.target, base), [], ast.span(node, base))
         plan_data = ({}, found[0], found[2])  # plans by item type, root type, navigators
-        finish = _VALUE_FINISHES[node.name]
+        finish = _COUNT_FINISHES[node.name]
 
         def path_finish(ctx, this):
             values = read_from_item(this, *plan_data)
-            return general(ctx, this) if values is None else finish(values)
+            return general(ctx, this) if values is None else finish(len(values))
 
         return path_finish
+
+    def _descendants_finish(self, node: ast.Call, base: int):
+        """``x.descendants().count()`` (or ``exists()``, ``empty()``): the descendants are
+        counted, the primitives among them (most) without being made."""
+        from fhirpath.functions.navigation import count_descendants
+
+        call = node.target
+        source = None if call.target is None else self._compile(call.target, base)
+        span = ast.span(call, base)
+        finish = _COUNT_FINISHES[node.name]
+
+        def descendants_finish(ctx, this):
+            try:
+                return finish(count_descendants(ctx, this if source is None else source(ctx, this)))
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+
+        return descendants_finish
 
     def _values_of(self, node: ast.Node, base: int):
         """``node`` compiled for a consumer that reads only the System values of its items

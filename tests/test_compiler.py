@@ -353,6 +353,77 @@ def test_a_member_of_descendants_gives_what_it_gives_on_every_descendant(shared)
                 assert limited.compile(text).evaluate(resource) == ["f"]
 
 
+def test_descendants_counted_without_their_nodes_give_what_the_nodes_give(shared):
+    """``descendants().count()`` (``exists()``, ``empty()``) counts the plain primitives
+    without making them: the same number as the nodes, the same limit, the same steps."""
+    import json
+    from decimal import Decimal
+    from itertools import islice
+
+    engine = fhirpath.Engine("r4")
+    compared = 0
+    odd = [
+        {"resourceType": "Patient", "gender": "male", "_gender": {"extension": [{"url": "u", "valueCode": "c"}]}},
+        {"resourceType": "Patient", "name": [{"given": ["a", None, "b"], "_given": [None, {"id": "g"}, None]}]},
+        {"resourceType": "Patient", "_birthDate": {"id": "only-a-sidecar"}, "foo": [1, 2]},
+        {"resourceType": "Patient", "contained": [{"resourceType": "Patient", "active": True}], "name": "odd"},
+        {"resourceType": "Patient"},
+    ]
+    with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
+        resources = [json.loads(line, parse_float=Decimal) for line in islice(lines, 0, None, 20)]
+    for resource in resources + odd:
+        for finish in ("count()", "exists()", "empty()"):
+            for source in ("", "name.", "%resource."):
+                fused = engine.evaluate(resource, f"{source}descendants().{finish}")
+                assert fused == engine.evaluate(resource, f"{source}descendants().skip(0).{finish}"), resource
+                compared += 1
+    assert compared > 3_000
+    resource = {"resourceType": "Patient", "name": [{"given": [f"g{n}" for n in range(40)], "family": "f"}]}
+    for limit in (41, 42):  # 42 descendants
+        limited = fhirpath.Engine("r4", limits=fhirpath.Limits(max_items=limit))
+        if limit < 42:
+            with pytest.raises(fhirpath.FHIRPathEvaluationError, match="descendants") as raised:
+                limited.evaluate(resource, "descendants().count()")
+            assert raised.value.position == "1:1"
+        else:
+            assert limited.evaluate(resource, "descendants().count()") == [42]
+    steps = fhirpath.Engine("r4", limits=fhirpath.Limits(max_steps=60))
+    assert steps.evaluate(resource, "descendants().count()") == [42]
+    with pytest.raises(fhirpath.FHIRPathLimitError):  # 42 steps for each walk
+        steps.evaluate(resource, "descendants().count() + descendants().count()")
+    # the root's nodes, once made, are counted as they are
+    assert engine.evaluate(resource, "descendants().where(false).count() + descendants().count()") == [42]
+
+
+# ---- a & b & c ----------------------------------------------------------------------------------
+
+def test_a_chain_of_ampersands_joins_as_the_operators_one_by_one_would():
+    """``a & b & c`` is one join; its result and its errors (which, and where) are
+    those of the operators applied one by one, which parentheses on the right keep."""
+    engine = fhirpath.Engine("r4")
+    patient = {"resourceType": "Patient", "gender": "male", "name": [{"family": "Ng", "given": ["A", "B"]}],
+               "birthDate": "1970-01-01"}
+    cases = ["gender & '-' & name.family", "{} & name.family & {}", "'a' & 'b'", "name.family & name.given.first()",
+             "name.given.first() & ' ' & name.family & ' (' & gender & ')'"]
+    for text in cases:
+        expected = "".join(str(part) for part in engine.evaluate(patient, text.replace("&", "|").replace("|", "+")
+                                                                 .replace("{}", "''")))
+        assert engine.evaluate(patient, text) == [expected], text
+    for text, at in [("name.given & 'x' & gender", "1:12"), ("'x' & name.given & gender", "1:5"),  # at the &
+                     ("'x' & gender & name.given", "1:14"), ("gender & 1 & 'x'", "1:8"),
+                     ("'x' & 'y' & (gender & name.given)", "1:21"), ("'x' & 'y' & gender.substring(0, name.given)", "1:20")]:
+        with pytest.raises(fhirpath.FHIRPathEvaluationError) as raised:
+            engine.evaluate(patient, text)
+        assert raised.value.position == at, text
+    # the left operand is checked after the right one is evaluated, as for one operator
+    with pytest.raises(fhirpath.FHIRPathEvaluationError, match="substring"):
+        engine.evaluate(patient, "name.given & gender.substring(0, name.given)")
+    limited = fhirpath.Engine("r4", limits=fhirpath.Limits(max_string=6))
+    assert limited.evaluate(patient, "gender & '-' & 'x'") == ["male-x"]
+    with pytest.raises(fhirpath.FHIRPathLimitError, match="7 characters"):
+        limited.evaluate(patient, "gender & '-' & 'xy' & 'z'")
+
+
 # ---- System values read along plans ------------------------------------------------------------
 
 VALUES_READ = [

@@ -36,6 +36,18 @@ def descendants(ctx, focus: tuple) -> tuple:
     return found
 
 
+def count_descendants(ctx, focus: tuple) -> int:
+    """How many nodes descendants() gives, the plain primitives among them counted
+    without being made; the root's are counted as they are when an earlier call made
+    them. Same limit, same steps."""
+    if focus is ctx.root and ctx.root_descendants is not None:
+        total = len(ctx.root_descendants)
+    else:
+        total = _walk(ctx, focus, member_holders)[1]
+    ctx.spend(total)
+    return total
+
+
 def _descendants(ctx, focus: tuple) -> tuple:
     return tuple(_walk(ctx, focus, descendants_of))
 

@@ -21,7 +21,7 @@ from functools import wraps
 from fhirpath.errors import FHIRPathEvaluationError
 from fhirpath.runtime import compare
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value, to_boolean
-from fhirpath.runtime.context import check_string
+from fhirpath.runtime.context import DEFAULT_LIMITS, check_string, string_limit_error
 from fhirpath.runtime.quantity import Quantity, exact_context
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -366,8 +366,9 @@ def mod(left: tuple, right: tuple) -> tuple:
     return (_EXACT.remainder(_decimal(a), _decimal(b)),)
 
 
-def concatenate(left: tuple, right: tuple) -> tuple:
-    """`&`: String concatenation where an empty operand counts as ''."""
+def concatenate(left: tuple, right: tuple, max_string: int = DEFAULT_LIMITS.max_string) -> tuple:
+    """`&`: String concatenation where an empty operand counts as ''. ``max_string``: the
+    engine's limit, which the compiler passes (so `&` needs no evaluation context)."""
     a = _operand(left, "&")
     b = _operand(right, "&")
     if a is None:
@@ -378,7 +379,8 @@ def concatenate(left: tuple, right: tuple) -> tuple:
         b = ""
     elif type(b) is not str:
         raise _invalid("&", right)
-    check_string(len(a) + len(b), "operator '&'")
+    if len(a) + len(b) > max_string:
+        raise string_limit_error(len(a) + len(b), "operator '&'", max_string)
     return (a + b,)
 
 

@@ -491,7 +491,7 @@ OPERATORS = _index(
                  context_free=True, reads_values=True),
     OperatorSpec("&", "operators.concatenate", left="String", right="String", returns="String", section="6.6.7",
                  summary="The joined strings, an empty side counting as ''.",
-                 type_pairs=pairs("String-String", "String"), reads_values=True),
+                 type_pairs=pairs("String-String", "String"), reads_values=True, context_free=True),
 )
 
 #: prefix operators by symbol (6.8)

@@ -237,10 +237,14 @@ def check_string(length: int, what: str) -> None:
     functions call it before building the string."""
     limit = active_limits().max_string
     if length > limit:
-        raise FHIRPathLimitError(
-            f"{what} would build a string of {length:,} characters; the limit is {limit:,} (Limits.max_string)",
-            code="limit-string",
-        )
+        raise string_limit_error(length, what, limit)
+
+
+def string_limit_error(length: int, what: str, limit: int) -> FHIRPathLimitError:
+    return FHIRPathLimitError(
+        f"{what} would build a string of {length:,} characters; the limit is {limit:,} (Limits.max_string)",
+        code="limit-string",
+    )
 
 
 def each(ctx: EvalContext, fn, focus: tuple) -> Iterator[tuple[object, tuple]]:
