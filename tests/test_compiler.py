@@ -368,6 +368,10 @@ def test_descendants_counted_without_their_nodes_give_what_the_nodes_give(shared
         {"resourceType": "Patient", "_birthDate": {"id": "only-a-sidecar"}, "foo": [1, 2]},
         {"resourceType": "Patient", "contained": [{"resourceType": "Patient", "active": True}], "name": "odd"},
         {"resourceType": "Patient"},
+        {"resourceType": "Patient", "name": None, "telecom": [{"value": "1"}, "odd", None]},
+        {"resourceType": "Patient", "birthDate": {"odd": 1}, "_birthDate": {"extension": [{"url": "u"}]}},
+        {"resourceType": "Patient", "name": [{"_given": [{"id": "a"}, None, {"extension": [{"url": "u"}]}]}]},
+        {"resourceType": "Patient", "contained": [{"resourceType": "Nothing", "x": 1}, "odd"]},
     ]
     with (shared / "corpus" / "resources-r4.ndjson").open(encoding="utf-8") as lines:
         resources = [json.loads(line, parse_float=Decimal) for line in islice(lines, 0, None, 20)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fhirpath.runtime.context import items_error
 from fhirpath.runtime.element import children as children_of
+from fhirpath.runtime.element import count_descendants as count_descendants_of
 from fhirpath.runtime.element import descendants as descendants_of
 from fhirpath.runtime.element import member_holders
 
@@ -43,7 +44,7 @@ def count_descendants(ctx, focus: tuple) -> int:
     if focus is ctx.root and ctx.root_descendants is not None:
         total = len(ctx.root_descendants)
     else:
-        total = _walk(ctx, focus, member_holders)[1]
+        total = _walk(ctx, focus, count_descendants_of)
     ctx.spend(total)
     return total
 
