@@ -136,7 +136,9 @@ class Expression:
         else:
             ctx = previous = None
             if not self._context_free:
-                ctx = engine._context.start(_variables(variables, engine._model) if variables else {}, root)
+                ctx = engine._context()  # inline: a method to do this cost 200 ns more
+                ctx.variables = _variables(variables, engine._model) if variables else {}
+                ctx.root = root
                 previous = ACTIVE.ctx  # for the code that has no ctx argument (see runtime.context)
                 ACTIVE.ctx = ctx
             closure = self._closure

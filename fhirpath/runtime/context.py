@@ -104,7 +104,14 @@ class EvalContext:
     (model, clock, limits, trace) lives on a subclass made once per engine by
     `configured`, as class attributes; so do the defaults of the registers only some
     evaluations set ($index, $total, the clock read, the steps accounted so far), which
-    then go to the instance's dict. Creating one (`start`) sets two fields."""
+    then go to the instance's dict.
+
+    An evaluation creates one by calling the class, which has no ``__init__`` (it would
+    run one more Python frame per evaluation; a call runs only C), and then sets
+    ``variables`` (name without % -> collection) and ``root`` (%resource,
+    %rootResource and %context). Its wall time is counted from the first look at the
+    clock (the first checkpoint, after `CHECK_EVERY` steps, or a regex): most
+    evaluations end before and never read it."""
 
     __slots__ = ("variables", "root", "__dict__")
 
@@ -134,18 +141,6 @@ class EvalContext:
             "trace": None if trace is None else staticmethod(trace),
             "ticks": grant, "_grant": grant, "_timeout": limits.timeout,
         })
-
-    @classmethod
-    def start(cls, variables: dict[str, tuple], root: tuple) -> EvalContext:
-        """A new evaluation's context. Not ``__init__``, which would run one more Python
-        frame per evaluation: the class has none, so calling it runs only C (about half
-        the time of ``object.__new__(cls)``). Its wall time is counted from the first
-        look at the clock (the first checkpoint, after `CHECK_EVERY` steps, or a regex):
-        most evaluations end before and never read it."""
-        ctx = cls()
-        ctx.variables = variables  # name (without %) -> collection
-        ctx.root = root  # %resource, %rootResource and %context
-        return ctx
 
     def now(self) -> datetime:
         """The clock, read once: now(), today() and timeOfDay() agree within an evaluation."""

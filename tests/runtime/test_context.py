@@ -165,7 +165,7 @@ def test_limit_errors_carry_the_span_of_the_call():
 
 
 def test_steps_are_counted_across_checkpoints():
-    ctx = EvalContext.configured(None, time.time, Limits(max_steps=3 * CHECK_EVERY)).start({}, ())
+    ctx = EvalContext.configured(None, time.time, Limits(max_steps=3 * CHECK_EVERY))()
     for _ in range(3):
         ctx.spend(CHECK_EVERY)
     with pytest.raises(FHIRPathLimitError):
@@ -174,7 +174,7 @@ def test_steps_are_counted_across_checkpoints():
 
 
 def test_a_loop_too_big_for_the_budget_fails_before_it_starts():
-    ctx = EvalContext.configured(None, time.time, Limits(max_steps=10)).start({}, ())
+    ctx = EvalContext.configured(None, time.time, Limits(max_steps=10))()
     with pytest.raises(FHIRPathLimitError):
         ctx.spend(11)
 
