@@ -108,7 +108,7 @@ class Navigator:
     """Member access ``.name`` on a collection: ``navigator.walk(items) -> tuple``.
 
     Per parent type it makes one step that reads the child from a JSON object: for a
-    plain element a `_Read` (the JSON key, child type and reader), else a function
+    plain element a read step (the JSON key, child type and reader; see `_read`), else a function
     (a choice, a contained resource, untyped JSON).
 
     With ``typed_choices`` (lenient mode) a choice element may also be named with its
@@ -129,7 +129,7 @@ class Navigator:
         self.typed_choices = typed_choices
         self.keep = keep
         self._sidecar_member = name in SIDECAR_MEMBERS
-        # parent TypeInfo (None: untyped JSON) -> a `_Read`, or step(value: dict, parent
+        # parent TypeInfo (None: untyped JSON) -> a read step, or step(value: dict, parent
         # node, out: list)
         untyped = _untyped_step(name)
         self._steps: dict = {None: untyped if keep is None else _kept(untyped, keep)}
@@ -147,7 +147,7 @@ class Navigator:
             step = _child_step(key, child, self.model)
             if keep is None:
                 steps[key] = step
-            elif type(step) is not _Read:  # a resource: its type is in its JSON
+            elif type(step) is not tuple:  # a resource: its type is in its JSON
                 steps[key] = _kept(step, keep)
             elif keep((None, child, None, None, None)):
                 steps[key] = step
@@ -194,7 +194,7 @@ def walk_path(navigators: tuple, items, as_list: bool = False) -> tuple | list:
                 step = steps.get(item[1]) or navigator._step(item[1])
             else:
                 continue
-            if type(step) is _Read:
+            if type(step) is tuple:
                 _read(step, value, item, out)
             elif step is not _no_child:  # descendants().reference: most nodes have none
                 step(value, item, out)
@@ -218,7 +218,7 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
             step = steps.get(item[1])
             if step is None:
                 step = last._step(item[1])
-            if type(step) is _Read and _values(step, (value,), out):
+            if type(step) is tuple and _values(step, (value,), out):
                 continue
         elif last._sidecar_member and item[1] is not None:
             value = sidecar(item)
@@ -236,7 +236,7 @@ def walk_values(head: tuple, last: Navigator, items) -> list:
 
 def value_plan(t, navigators: tuple, absent=None) -> tuple | None:
     """How to read the values of a path from a root of type ``t`` when the model fixes
-    every step: ``(JSON keys of the complex steps before the last, the last `_Read`)``.
+    every step: ``(JSON keys of the complex steps before the last, the last read step)``.
     None when a step is a choice, a resource or a primitive's member; ``absent`` when a
     step names no element (`plan_for` gives `_NO_VALUES`: the walk reads nothing there
     either; a compile that skips analysis for a plan must not, see `fhirpath.api`)."""
@@ -245,7 +245,7 @@ def value_plan(t, navigators: tuple, absent=None) -> tuple | None:
         step = navigator._steps.get(t) or navigator._step(t)
         if step is _no_child:
             return absent
-        if type(step) is not _Read or step[2] is not None:  # a primitive: its members are in a sidecar
+        if type(step) is not tuple or step[2] is not None:  # a primitive: its members are in a sidecar
             return None
         keys.append(step[0])
         t = step[1]
@@ -253,7 +253,7 @@ def value_plan(t, navigators: tuple, absent=None) -> tuple | None:
     step = last._steps.get(t) or last._step(t)
     if step is _no_child:
         return absent
-    return (tuple(keys), step) if type(step) is _Read else None
+    return (tuple(keys), step) if type(step) is tuple else None
 
 
 def primitive_plan(t, navigators: tuple) -> tuple | None:
@@ -379,7 +379,7 @@ def read_values(plan: tuple, resource: dict) -> list | None:
     return out if _values(step, values, out) else None
 
 
-def _values(step: _Read, parents, out: list) -> bool:
+def _values(step: tuple, parents, out: list) -> bool:
     """Append the values of a plain element of each of ``parents`` (one call for all:
     a call per parent cost a fifth of reading a path). False, appending nothing for it,
     at a parent where it is a primitive with an id or extensions (its nodes carry them)."""
@@ -404,21 +404,19 @@ def _no_child(value, item, out) -> None:
     """The step for a name that is no element of the parent's type."""
 
 
-class _Read(tuple):
-    """The step reading a plain element: ``(key, child type, "_key" sidecar key of a
-    primitive or None, reader of a primitive's JSON value or None)``: data, not a
-    closure, so that `walk_values` can read values without making nodes; a type of its
-    own tells it from a step function."""
-
-    __slots__ = ()
+# A read step, the step of a plain element, is the tuple ``(key, child type, "_key"
+# sidecar key of a primitive or None, reader of a primitive's JSON value or None)``:
+# data, not a closure, so that `walk_values` can read values without making nodes.
+# Every other step is a function, so ``type(step) is tuple`` tells them apart. (It was
+# a tuple subclass: unpacking one cost 100 ns more, on every step of a walk.)
 
 
 #: the `value_plan` of a path through a name that is no element: it reads a key that no
 #: JSON object has (an object, where JSON keys are strings), so nothing
-_NO_VALUES = ((), _Read((object(), None, None, None)))
+_NO_VALUES = ((), (object(), None, None, None))
 
 
-def _read(step: _Read, value: dict, item: tuple, out: list) -> None:
+def _read(step: tuple, value: dict, item: tuple, out: list) -> None:
     """Append the nodes of a plain element of ``value`` (and of its ``_key`` sidecar)."""
     key, child, extra_key, reader = step
     found = value.get(key)
@@ -438,7 +436,7 @@ def _read(step: _Read, value: dict, item: tuple, out: list) -> None:
 
 
 def _apply(step, value: dict, item: tuple, out: list) -> None:
-    if type(step) is _Read:
+    if type(step) is tuple:
         _read(step, value, item, out)
     else:
         step(value, item, out)
@@ -448,7 +446,7 @@ def _child_step(key: str, child, model):
     """The step reading one JSON key (and its ``_key`` sidecar for a primitive)."""
     if child.kind == "primitive":
         system = child.system
-        return _Read((key, child, "_" + key, None if system is None else _READERS.get(system.name)))
+        return (key, child, "_" + key, None if system is None else _READERS.get(system.name))
     if _is_abstract_resource(child):
         def resource_step(value, item, out):
             found = value.get(key)
@@ -456,7 +454,7 @@ def _child_step(key: str, child, model):
                 _resources(found, child, item, key, out.append, model)
 
         return resource_step
-    return _Read((key, child, None, None))
+    return (key, child, None, None)
 
 
 def _kept(step, keep):
