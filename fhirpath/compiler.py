@@ -68,6 +68,10 @@ _COUNT_FINISHES = {
 _STRING_TESTS = {"startsWith": str.startswith, "endsWith": str.endswith, "contains": operator.contains}
 _COMPARISONS = (operator.eq, operator.ne)
 
+#: functions whose result is empty for an empty input without evaluating an argument
+#: (their arguments run per item, or are types)
+_EMPTY_FOR_EMPTY = frozenset({"where", "select", "ofType", "as", "first", "last", "tail", "distinct"})
+
 #: arguments that run in the function's own context: criteria, lazy branches, sort keys
 _SCOPED_ARGUMENTS = frozenset({ParamKind.EXPR, ParamKind.LAZY, ParamKind.SORT_KEY})
 
@@ -611,23 +615,67 @@ class Compiler:
     def _union(self, node: ast.Binary, base: int):
         """``a | b | c ...`` as one union of all operands: search parameters join dozens
         of paths this way, and a binary union per operator would deduplicate each time.
-        (Same result: union keeps first occurrences, so it is associative.)"""
+        (Same result: union keeps first occurrences, so it is associative.) Most of
+        those operands start with a type name (``Patient.name | Practitioner.name``):
+        on a typed resource, an operand whose type name it is not gives nothing, so per
+        resource type the union runs only the others."""
         operands = []
         while isinstance(node, ast.Binary) and node.op == "|":
             operands.append((node.right, base + node.right_at))
             node = node.left  # the left operand starts where the operator node does
         operands.append((node, base))
-        closures = tuple(self._sub(operand, at) for operand, at in reversed(operands))
+        operands.reverse()
+        closures = tuple(self._sub(operand, at) for operand, at in operands)
+        roots = tuple(self._selecting_root(operand) for operand, _ in operands)
+        if not any(roots):
+            def union(ctx, this):
+                items: list = []
+                for operand in closures:
+                    found = operand(ctx, this)
+                    if found:
+                        items += found
+                return unique(items) if items else EMPTY
 
-        def union(ctx, this):
+            return union
+
+        matches = type_ops.matches
+        by_type: dict = {}  # item type -> the closures that may give something (bounded by the model)
+
+        def typed_union(ctx, this):
+            running = closures
+            if len(this) == 1:
+                item = this[0]
+                if type(item) is tuple and item[1] is not None:
+                    running = by_type.get(item[1])
+                    if running is None:
+                        running = by_type[item[1]] = tuple(
+                            closure for closure, root in zip(closures, roots)
+                            if root is None or matches(item, root, exact_primitives=False))
             items: list = []
-            for operand in closures:
+            for operand in running:
                 found = operand(ctx, this)
                 if found:
                     items += found
             return unique(items) if items else EMPTY
 
-        return union
+        return typed_union
+
+    def _selecting_root(self, node: ast.Node):
+        """The type a leading type name of ``node`` stands for, when ``node`` gives
+        nothing once that name selects nothing: a path (``Patient.name``), and as,
+        where(), select()... on one. Else None."""
+        while True:
+            if type(node) is ast.TypeOp and node.op == "as":
+                node = node.target
+            elif (type(node) is ast.Call and node.target is not None and node.name in _EMPTY_FOR_EMPTY
+                  and self._is_builtin(node.name) and not self._kept_type(node)):
+                node = node.target
+            else:
+                break
+        links, target = self._chain(node)
+        if type(target) is not ast.Identifier or self._typed_root(target.name) is None:
+            return None
+        return self._root_type(target.name)
 
     def _concatenation(self, node: ast.Binary, base: int):
         """``a & b & c ...`` as one join: a chain of ``&`` (a code and its display, a
