@@ -51,9 +51,10 @@ class Expression:
         # type (`plan_for`) when no type is named first; else it walks the path and
         # reads the last step's values only (`walk_values`).
         self._path = path
-        # a path with where() filters, or one ending in first(), count(), exists() or
-        # empty() (`Compiler.filtered_path`): (root type, stages,
-        # finishing function, plans as in a path's). evaluate() reads the JSON along
+        # a path with where() filters, or one ending in first(), count(), exists(),
+        # empty() or a function of one value with literal arguments
+        # (`Compiler.filtered_path`): (root type, stages, finishing function's name or
+        # the function itself, plans as in a path's). evaluate() reads the JSON along
         # its plan (`read_filtered`); the closure, for whatever the plan cannot read,
         # is compiled again on first need (holding it would double what this costs)
         self._filtered = filtered
@@ -120,6 +121,12 @@ class Expression:
                 if values is not None:
                     if finish is None:
                         return values
+                    if type(finish) is not str:  # a function of the one value (`Compiler._value_finish`)
+                        try:
+                            return finish(values)
+                        except FHIRPathEvaluationError as error:
+                            error.expression = self.source
+                            raise
                     if finish == "first":
                         return values[:1]
                     if finish == "count":
@@ -268,10 +275,10 @@ class Engine:
                 path = None
             filtered = None
             if path is None:
-                filtered = compiler.filtered_path(tree)
+                filtered = compiler.filtered_path(tree, base)
                 if filtered is not None:
                     root_type, _, stages, finish = filtered
-                    plans = {} if root_type is None else filtered_plan(root_type, stages) or False
+                    plans = {} if root_type is None else filtered_plan(root_type, stages, callable(finish)) or False
                     filtered = None if plans is False else (root_type, stages, finish, plans)
             # Analysis comes before compiling: its messages carry suggestions the
             # compiler's lack. A lenient compile skips it for a path, or a filtered path
@@ -281,7 +288,7 @@ class Engine:
             # such a path has none (tests/test_api.py checks this over the corpus and the
             # suites). Such a filtered path is not compiled either: it keeps no closure.
             settled = (not strict and context is None and bool(plans)
-                       and (path is not None or compiler.compares_only(filtered[1])))
+                       and (path is not None or (compiler.compares_only(filtered[1]) and not callable(filtered[2]))))
             if not settled:
                 from fhirpath.analyzer import as_error, first_error
 

@@ -540,17 +540,25 @@ class Compiler:
         found = None if self.model is None else self.path(node)
         return found if found is not None and found[2] else None
 
-    def filtered_path(self, node: ast.Node) -> tuple | None:
+    def filtered_path(self, node: ast.Node, base: int = 0) -> tuple | None:
         """A path with where() filters, as `fhirpath.runtime.element.filtered_plan` reads
         it: ``Patient.telecom.where(system = 'phone').value``, optionally ending in
         ``first()``, ``count()``, ``exists()`` (with or without a criterion) or
-        ``empty()``; or a path without filters that ends so (``Patient.name.exists()``).
+        ``empty()``; or a path without filters that ends so (``Patient.name.exists()``);
+        or a path from a type name, filtered or not, that ends in a function of one
+        value whose arguments are literals (``Patient.name.family.upper()``).
 
         Returns ``(root type, select, stages, finish)``: ``stages`` are (navigators,
         criterion or None) from the root, a criterion being a `_criterion`; ``finish``
-        is the function's name or None. None for any other expression."""
+        is the function's name, a `_value_finish` or None. None for any other expression."""
         finish = last = None  # last: an exists(criterion) that ends the expression
-        if (type(node) is ast.Call and node.target is not None and node.name in _FINISHES
+        if (type(node) is ast.Call and node.target is not None and self._is_builtin(node.name)
+                and self.functions[node.name].scalar):
+            finish = self._value_finish(node, base)
+            if finish is None:
+                return None
+            node = node.target
+        elif (type(node) is ast.Call and node.target is not None and node.name in _FINISHES
                 and self._is_builtin(node.name)):
             if not node.args:
                 finish, node = node.name, node.target
@@ -575,6 +583,8 @@ class Compiler:
         if not wheres and finish is None:
             return None  # a whole path: `path`
         root_type, select, navigators = self._path(links, target)
+        if callable(finish) and root_type is None:
+            return None  # its plan, which must read primitives, is made when compiled
         stages = [(navigators, None)]
         for criterion, links in reversed(wheres):  # a criterion joins the stage before it
             if stages[-1][1] is None:
@@ -584,6 +594,38 @@ class Compiler:
             if links:
                 stages.append((tuple(self._navigator(name, kept) for name, kept in links), None))
         return root_type, select, tuple(stages), finish
+
+    def _value_finish(self, node: ast.Call, base: int):
+        """``values -> result`` of a call of a function of one value (``upper()``,
+        ``substring(0, 3)``) whose arguments are literals, given the System values of
+        its input, as the call would give them (its empty and singleton rules, its
+        errors placed at the call); None if an argument is not a literal."""
+        spec = self.functions[node.name]
+        count = len(node.args)
+        if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+            return None  # compiling the call raises the error
+        if any(type(arg) is not ast.Literal for arg in node.args):
+            return None  # (checked first: compiling a %variable needs the caller's names)
+        args = [self._argument(spec, index, arg, base + at)
+                for index, (arg, at) in enumerate(zip(node.args, node.args_at))]
+        constants = _literal_values(node.args, args) if args else ()
+        if constants is None:
+            return None
+        impl = implementation(spec.impl)
+        on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
+        span = ast.span(node, base)
+
+        def value_finish(values: list) -> list:
+            if not values:
+                return list(on_empty)
+            try:
+                result = impl(_single(values, spec), *constants)
+            except FHIRPathEvaluationError as error:
+                error.locate(*span)
+                raise
+            return [] if result is None else [result]
+
+        return value_finish
 
     @staticmethod
     def compares_only(stages: tuple) -> bool:

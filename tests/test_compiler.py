@@ -399,6 +399,59 @@ def test_descendants_counted_without_their_nodes_give_what_the_nodes_give(shared
     assert engine.evaluate(resource, "descendants().where(false).count() + descendants().count()") == [42]
 
 
+# ---- path.f(literals) ----------------------------------------------------------------------------
+
+FINISHED_PATHS = ["Patient.name.family", "Patient.name.given", "Patient.gender", "Patient.birthDate", "Patient.id",
+                  "Patient.telecom.where(system = 'phone').value", "Patient.name.where(use = 'official').family",
+                  "Patient.multipleBirth.ofType(integer)", "Observation.value.ofType(Quantity).value",
+                  "Observation.status", "Observation.value.ofType(Quantity)", "Patient.name", "Patient.active"]
+FINISHING_CALLS = ["upper()", "lower()", "length()", "substring(1, 2)", "substring(1)", "startsWith('A')",
+                   "toString()", "toInteger()", "matches('^[A-Z]')", "replace('a', 'b')", "indexOf('e')",
+                   "contains('x')", "convertsToDecimal()", "abs()", "round(1)", "trim()", "substring({})",
+                   "toDate()", "not()", "upper(1)", "substring()", "length(%x)"]
+
+
+def test_a_path_ending_in_a_function_of_one_value_gives_what_the_call_gives(shared, monkeypatch):
+    """``Patient.name.family.upper()`` reads the values along a plan and applies the
+    function to them (`Compiler._value_finish`). Results and errors (code and place)
+    must equal the general call's, on corpus resources and odd JSON."""
+    from tests.conftest import corpus_resources
+
+    expressions = [f"{path}.{call}" for path in FINISHED_PATHS for call in FINISHING_CALLS]
+    resources = [r for r in corpus_resources(shared, every=5) if r["resourceType"] in ("Patient", "Observation")]
+    resources += ODD_RESOURCES + [
+        {"resourceType": "Patient", "name": [{"family": "Ng", "given": ["Al"]}, {"given": ["B"]}], "gender": "male",
+         "birthDate": "1970-02", "telecom": [{"system": "phone", "value": "555"}], "active": True}]
+
+    def outcomes():
+        engine = fhirpath.Engine("r4")
+        found = []
+        finished = 0
+        for text in expressions:
+            try:
+                compiled = engine.compile(text)
+            except fhirpath.FHIRPathSemanticError as error:  # abs() of a String, upper(1)...
+                found.extend([("compile", error.code)] * len(resources))
+                continue
+            finished += callable((compiled._filtered or [None] * 3)[2])
+            for resource in resources:
+                try:
+                    found.append(compiled.evaluate(resource))
+                except fhirpath.FHIRPathError as error:
+                    found.append((error.code, error.position))
+        return found, finished
+
+    fast, finished = outcomes()
+    with monkeypatch.context() as patched:
+        patched.setattr(Compiler, "_value_finish", lambda self, node, base: None)
+        general, none = outcomes()
+    assert none == 0 and finished > 100 and len(resources) > 200
+    assert sum(1 for result in fast if result and type(result) is list) > 10_000
+    assert sum(1 for result in fast if type(result) is tuple) > 1_000  # errors
+    for index, (got, expected) in enumerate(zip(fast, general)):
+        assert got == expected, expressions[index // len(resources)]
+
+
 # ---- a | b | c ----------------------------------------------------------------------------------
 
 UNIONS = [

@@ -293,12 +293,13 @@ def read_from_item(this, plans: dict, root_type, navigators: tuple, make=None) -
     return None
 
 
-def filtered_plan(t, stages: tuple) -> tuple | None:
+def filtered_plan(t, stages: tuple, primitive: bool = False) -> tuple | None:
     """How to read a path with where() filters (`fhirpath.compiler.Compiler.filtered_path`)
     from a root of type ``t``: per stage, the `value_plan` of its members (None for none)
     and the test of its criterion (the criterion path's plan from the items' type, the
     literal, its type, the test of a value and the literal) or None. None unless the
-    model fixes every path."""
+    model fixes every path, and with ``primitive`` unless the last stage reads a
+    primitive element (its values are then System values)."""
     out = []
     for navigators, criterion in stages:
         plan = None
@@ -315,6 +316,8 @@ def filtered_plan(t, stages: tuple) -> tuple | None:
                 return None
             test = (test_plan, value, kind, compare)
         out.append((plan, test))
+    if primitive and (out[-1][0] is None or out[-1][0][1][2] is None):
+        return None
     return tuple(out)
 
 
