@@ -370,10 +370,11 @@ class Compiler:
 
         source = None if call.target is None else self._compile(call.target, base)
         span = ast.span(call, base)
+        first = steps[0]
 
         def members_of_descendants(ctx, this):
             try:
-                holders = descendants_with_members(ctx, this if source is None else source(ctx, this))
+                holders = descendants_with_members(ctx, this if source is None else source(ctx, this), first)
             except FHIRPathEvaluationError as error:
                 error.locate(*span)
                 raise

@@ -342,7 +342,25 @@ def test_a_member_of_descendants_gives_what_it_gives_on_every_descendant(shared)
                 assert fused.evaluate(resource, typed=True) == general.evaluate(resource, typed=True), member
                 compared += 1
     assert compared > 5_000
+    # contained resources may hold any member; a cyclic JSON object is never walked far
+    nested = {"resourceType": "Patient", "name": [{"family": "f"}], "contained": [
+        {"resourceType": "Questionnaire", "item": [{"linkId": "1", "item": [{"linkId": "1.1"}]}]}]}
+    cyclic = {"resourceType": "Patient", "name": [{"family": "f"}]}
+    cyclic["contained"] = [cyclic]
+    for member in members + ["item.linkId", "contained.id"]:
+        fused = engine.compile(f"descendants().{member}").evaluate(nested, typed=True)
+        assert fused == engine.compile(f"descendants().select({member})").evaluate(nested, typed=True), member
+    assert engine.evaluate(nested, "descendants().linkId") == ["1", "1.1"]
+    for member in ("family", "linkId"):
+        with pytest.raises(fhirpath.FHIRPathLimitError):
+            fhirpath.Engine("r4", limits=fhirpath.Limits(max_items=1_000)).evaluate(cyclic, f"descendants().{member}")
     resource = {"resourceType": "Patient", "name": [{"given": [f"g{n}" for n in range(40)], "family": "f"}]}
+    # the walk before a member read counts the nodes it visits: not those below an
+    # object whose type cannot hold the member (fewer than descendants() walks)
+    limited = fhirpath.Engine("r4", limits=fhirpath.Limits(max_items=10))
+    assert limited.evaluate(resource, "descendants().linkId") == []
+    with pytest.raises(fhirpath.FHIRPathLimitError):
+        limited.evaluate(resource, "descendants().select(linkId)")
     for limit in (41, 42, 43):  # 42 descendants: 1 name, 40 given, 1 family
         limited = fhirpath.Engine("r4", limits=fhirpath.Limits(max_items=limit))
         for text in ("descendants().family", "descendants().select(family)"):

@@ -53,11 +53,12 @@ def _descendants(ctx, focus: tuple) -> tuple:
     return tuple(_walk(ctx, focus, descendants_of))
 
 
-def descendants_with_members(ctx, focus: tuple) -> tuple:
-    """The descendants a member read can find anything in (``descendants().linkId``
-    compiles to a walk over these, see `fhirpath.compiler`): the same limit and the
-    same steps as descendants(), without making the primitive nodes."""
-    holders, total = _walk(ctx, focus, member_holders)
+def descendants_with_members(ctx, focus: tuple, navigator) -> tuple:
+    """The descendants ``navigator``'s member read can find anything in
+    (``descendants().linkId`` compiles to a walk over these, see `fhirpath.compiler`):
+    the same limit and the same steps as descendants(), without making the primitive
+    nodes, nor the objects below which no type has the member."""
+    holders, total = _walk(ctx, focus, lambda items, model, limit: member_holders(items, model, limit, navigator))
     ctx.spend(total)
     return holders
 

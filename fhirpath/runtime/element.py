@@ -121,7 +121,7 @@ class Navigator:
     ``Observation.value.ofType(Quantity)`` reads ``valueQuantity`` alone; the children
     typed only at run time (contained resources, untyped JSON) are tested one by one."""
 
-    __slots__ = ("name", "model", "typed_choices", "keep", "_steps", "_sidecar_member")
+    __slots__ = ("name", "model", "typed_choices", "keep", "_steps", "_sidecar_member", "_below")
 
     def __init__(self, name: str, model, *, typed_choices: bool = False, keep=None) -> None:
         self.name = name
@@ -133,6 +133,45 @@ class Navigator:
         # node, out: list)
         untyped = _untyped_step(name)
         self._steps: dict = {None: untyped if keep is None else _kept(untyped, keep)}
+        self._below: dict | None = None  # type -> `can_find_below`, made when first asked
+
+    def can_find_below(self, t) -> bool:
+        """Can a node of type ``t`` have, at any depth, a child (or itself be one's
+        parent) that this navigator finds? False only when no type reachable from ``t``
+        through the model's elements has such an element: the elements a resource
+        holds (``contained``) may be of any type, so a type with one may. Worked out
+        once per type (a fixed point: types refer to each other, Extension to most)."""
+        known = self._below
+        if known is None:
+            known = self._below = {}
+        found = known.get(t)
+        if found is not None:
+            return found
+        graph: dict = {}  # type -> (finds or may hold any resource, child types)
+        todo = [t]
+        while todo:
+            x = todo.pop()
+            if x in graph or x in known:
+                continue
+            children = []
+            open_ended = x.element(self.name) is not None or x.child_by_key(self.name) is not None
+            for element in x.elements():
+                for _, child in element.choices:
+                    if _is_abstract_resource(child):
+                        open_ended = True
+                    else:
+                        children.append(child)
+            graph[x] = (open_ended, children)
+            todo += children
+        below = {x: entry[0] for x, entry in graph.items()}
+        changed = True
+        while changed:
+            changed = False
+            for x, (_, children) in graph.items():
+                if not below[x] and any(below[c] if c in below else known[c] for c in children):
+                    below[x] = changed = True
+        known.update(below)
+        return known[t]
 
     def _step(self, t):
         element = t.element(self.name)
@@ -572,12 +611,15 @@ def descendants(items, model, limit: int) -> list | None:
     return None if found is None else found[0]
 
 
-def member_holders(items, model, limit: int) -> tuple[list, int] | None:
+def member_holders(items, model, limit: int, navigator: Navigator | None = None) -> tuple[list, int] | None:
     """``descendants`` for a member read on each of them (``descendants().linkId``):
     only the nodes that can have members other than id and extension, i.e. objects,
     and how many descendants there are in all; None past ``limit`` nodes. Plain
-    primitives, most of a resource, are counted, not made (nor read)."""
-    found = _descend(items, model, limit, False)
+    primitives, most of a resource, are counted, not made (nor read). With the
+    member's ``navigator``, an object whose type cannot hold the member at any depth
+    (`Navigator.can_find_below`) is counted but neither kept nor walked: the limit
+    then counts the nodes this walk visits, fewer than descendants() would."""
+    found = _descend(items, model, limit, False, navigator)
     return None if found is None else (found[0], len(found[0]) + found[1])
 
 
@@ -666,13 +708,22 @@ def _count(level: list, model, limit: int) -> int | None:
     return total
 
 
-def _descend(items, model, limit: int, primitives: bool) -> tuple[list, int] | None:
+def _descend(items, model, limit: int, primitives: bool, navigator=None) -> tuple[list, int] | None:
     out: list = []
     skipped = 0
     level = list(items)
     while level:
         expand: list = []
+        mark = len(out)
         skipped += _children(level, model, out, expand, primitives)
+        if navigator is not None:
+            find = navigator.can_find_below
+            dropped = [node for node in expand if type(node[0]) is dict and node[1] is not None and not find(node[1])]
+            if dropped:  # counted (they were walked), neither kept nor walked below
+                gone = set(map(id, dropped))
+                expand = [node for node in expand if id(node) not in gone]
+                out[mark:] = [node for node in out[mark:] if id(node) not in gone]
+                skipped += len(dropped)
         if len(out) + skipped > limit:
             return None
         level = expand
