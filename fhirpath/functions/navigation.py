@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fhirpath.runtime.context import items_error
-from fhirpath.runtime.element import children as children_of
-from fhirpath.runtime.element import count_descendants as count_descendants_of
-from fhirpath.runtime.element import descendants as descendants_of
-from fhirpath.runtime.element import member_holders
+from fhirpath.runtime.descendants import children as children_of
+from fhirpath.runtime.descendants import count_descendants as count_descendants_of
+from fhirpath.runtime.descendants import descendants as descendants_of
+from fhirpath.runtime.descendants import member_holders
 
 
 def children(ctx, focus: tuple) -> tuple:

@@ -180,14 +180,14 @@ def test_a_loop_too_big_for_the_budget_fails_before_it_starts():
 
 
 def test_the_roots_descendants_are_walked_once_per_evaluation_but_paid_for_each_time():
-    from fhirpath.runtime import element
+    from fhirpath.runtime import descendants as tree
 
     resource = {"resourceType": "Patient", "name": [{"given": [f"g{n}" for n in range(40)]}]}
     walks = []
 
     def counting(items, model, limit):
         walks.append(len(items))
-        return element.descendants(items, model, limit)
+        return tree.descendants(items, model, limit)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("fhirpath.functions.navigation.descendants_of", counting)
