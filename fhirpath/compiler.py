@@ -670,23 +670,13 @@ class Compiler:
         operands.reverse()
         closures = tuple(self._sub(operand, at) for operand, at in operands)
         roots = tuple(self._selecting_root(operand) for operand, _ in operands)
-        if not any(roots):
-            def union(ctx, this):
-                items: list = []
-                for operand in closures:
-                    found = operand(ctx, this)
-                    if found:
-                        items += found
-                return unique(items) if items else EMPTY
-
-            return union
-
+        typed = any(roots)
         matches = type_ops.matches
         by_type: dict = {}  # item type -> the closures that may give something (bounded by the model)
 
-        def typed_union(ctx, this):
+        def union(ctx, this):
             running = closures
-            if len(this) == 1:
+            if typed and len(this) == 1:
                 item = this[0]
                 if type(item) is tuple and item[1] is not None:
                     running = by_type.get(item[1])
@@ -701,7 +691,7 @@ class Compiler:
                     items += found
             return unique(items) if items else EMPTY
 
-        return typed_union
+        return union
 
     def _selecting_root(self, node: ast.Node):
         """The type a leading type name of ``node`` stands for, when ``node`` gives

@@ -7,6 +7,8 @@ expressions never walk a whole resource.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from fhirpath.runtime.element import (
     _READERS,
     _is_abstract_resource,
@@ -79,13 +81,9 @@ def _count(level: list, model, limit: int) -> int | None:
         expand: list = []
         holders = 0  # sidecars in expand: their primitives are counted already
         for value, t in level:
-            plans = _KEY_PLANS.get(t)
-            if plans is None:
-                plans = _KEY_PLANS[t] = {}
+            plans = _KEY_PLANS[t]
             for key, found in value.items():
-                entry = plans.get(key)
-                if entry is None:
-                    entry = _key_plan(t, plans, key)
+                entry = plans.get(key) or _key_plan(t, plans, key)
                 how = entry[1]
                 if how is _PRIMITIVE:
                     extra = value.get(entry[3])
@@ -161,7 +159,7 @@ def _descend(items, model, limit: int, primitives: bool, navigator=None) -> tupl
 _IGNORED, _SIDECAR = 3, 4
 
 #: per parent type, per JSON key: (child type, how, reader, the other key of the pair)
-_KEY_PLANS: dict = {}
+_KEY_PLANS: defaultdict = defaultdict(dict)
 #: keys planned per type at most: a type has far fewer elements, so only data full of
 #: made-up keys gets there, and must not grow the plans without end
 _MAX_KEY_PLANS = 1_000
@@ -209,13 +207,9 @@ def _children(items, model, out: list, expand: list, primitives: bool = True) ->
         if t is None:
             _untyped_children(value, item, out, expand)
             continue
-        plans = _KEY_PLANS.get(t)
-        if plans is None:
-            plans = _KEY_PLANS[t] = {}
+        plans = _KEY_PLANS[t]
         for key, found in value.items():
-            entry = plans.get(key)
-            if entry is None:
-                entry = _key_plan(t, plans, key)
+            entry = plans.get(key) or _key_plan(t, plans, key)
             child, how, reader, other = entry
             if how is _PRIMITIVE:
                 extra = value.get(other)
