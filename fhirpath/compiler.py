@@ -21,8 +21,8 @@ from fhirpath.functions.table import FUNCTIONS, OPERATORS, UNARY_OPERATORS
 from fhirpath.functions.utility import define_variable, is_builtin_variable
 from fhirpath.runtime.collection import EMPTY, FALSE, TRUE, system_value
 from fhirpath.runtime.compare import unique
-from fhirpath.runtime.element import SIDECAR_MEMBERS, Navigator, primitive_plan, read_from_item, walk_path
 from fhirpath.runtime.context import DEFAULT_LIMITS, Limits
+from fhirpath.runtime.element import SIDECAR_MEMBERS, Navigator, primitive_plan, read_from_item, walk_path
 from fhirpath.runtime.quantity import Quantity
 from fhirpath.runtime.temporal import Date, DateTime, Time
 
@@ -705,7 +705,7 @@ class Compiler:
                 node = node.target
             else:
                 break
-        links, target = self._chain(node)
+        _, target = self._chain(node)
         if type(target) is not ast.Identifier or self._typed_root(target.name) is None:
             return None
         return self._root_type(target.name)
@@ -814,7 +814,7 @@ class Compiler:
 
     def _descendants_finish(self, node: ast.Call, base: int):
         """``x.descendants().count()`` (or ``exists()``, ``empty()``): the descendants are
-        counted, the primitives among them (most) without being made."""
+        counted without making their nodes."""
         from fhirpath.functions.navigation import count_descendants
 
         call = node.target

@@ -38,9 +38,8 @@ def descendants(ctx, focus: tuple) -> tuple:
 
 
 def count_descendants(ctx, focus: tuple) -> int:
-    """How many nodes descendants() gives, the plain primitives among them counted
-    without being made; the root's are counted as they are when an earlier call made
-    them. Same limit, same steps."""
+    """How many nodes descendants() gives, counted without making them; the root's are
+    counted as they are when an earlier call made them. Same limit, same steps."""
     if focus is ctx.root and ctx.root_descendants is not None:
         total = len(ctx.root_descendants)
     else:
@@ -55,9 +54,9 @@ def _descendants(ctx, focus: tuple) -> tuple:
 
 def descendants_with_members(ctx, focus: tuple, navigator) -> tuple:
     """The descendants ``navigator``'s member read can find anything in
-    (``descendants().linkId`` compiles to a walk over these, see `fhirpath.compiler`):
-    the same limit and the same steps as descendants(), without making the primitive
-    nodes, nor the objects below which no type has the member."""
+    (``descendants().linkId`` compiles to a walk over these, see `fhirpath.compiler`),
+    without making the primitive nodes, nor walking below the objects whose type cannot
+    hold the member: the limit and the steps count the nodes this walk visits."""
     holders, total = _walk(ctx, focus, lambda items, model, limit: member_holders(items, model, limit, navigator))
     ctx.spend(total)
     return holders

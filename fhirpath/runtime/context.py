@@ -236,6 +236,7 @@ def check_string(length: int, what: str) -> None:
 
 
 def string_limit_error(length: int, what: str, limit: int) -> FHIRPathLimitError:
+    """The error for a string over ``limit``, for code that knows its limit itself (`&`)."""
     return FHIRPathLimitError(
         f"{what} would build a string of {length:,} characters; the limit is {limit:,} (Limits.max_string)",
         code="limit-string",
