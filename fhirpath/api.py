@@ -123,7 +123,7 @@ class Expression:
                         return values
                     if type(finish) is not str:  # a function of the one value (`Compiler._value_finish`)
                         try:
-                            return finish(values)
+                            return list(finish(None, values))
                         except FHIRPathEvaluationError as error:
                             error.expression = self.source
                             raise

@@ -597,10 +597,11 @@ class Compiler:
         return root_type, select, tuple(stages), finish
 
     def _value_finish(self, node: ast.Call, base: int):
-        """``values -> result`` of a call of a function of one value (``upper()``,
-        ``substring(0, 3)``) whose arguments are literals, given the System values of
-        its input, as the call would give them (its empty and singleton rules, its
-        errors placed at the call); None if an argument is not a literal."""
+        """The call ``node`` of a function of one value (``upper()``, ``substring(0,
+        3)``) whose arguments are literals, as `_scalar_call` compiles it without a
+        target: ``finish(None, values)`` applies it to the System values of its input
+        (its empty and singleton rules, its errors placed at the call). None if an
+        argument is not a literal."""
         spec = self.functions[node.name]
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
@@ -612,21 +613,7 @@ class Compiler:
         constants = _literal_values(node.args, args) if args else ()
         if constants is None:
             return None
-        impl = implementation(spec.impl)
-        on_empty = _EMPTY_RESULTS.get(spec.on_empty, EMPTY)
-        span = ast.span(node, base)
-
-        def value_finish(values: list) -> list:
-            if not values:
-                return list(on_empty)
-            try:
-                result = impl(_single(values, spec), *constants)
-            except FHIRPathEvaluationError as error:
-                error.locate(*span)
-                raise
-            return [] if result is None else [result]
-
-        return value_finish
+        return _scalar_call(spec, None, args, ast.span(node, base), constants)
 
     @staticmethod
     def compares_only(stages: tuple) -> bool:
